@@ -130,7 +130,8 @@ def make_2d_dataset(name: str, n: int = 500, noise: float = 0.1, seed=None):
         radius = t / (3 * np.pi) * 1.4
         x = np.stack([radius * np.cos(t + arm), radius * np.sin(t + arm)], axis=1)
 
-    x = x + rng.normal(scale=noise, size=x.shape) if noise > 0 else x
+    # always draw the noise so that the same seed gives the same points at every noise level
+    x = x + noise * rng.standard_normal(x.shape)
     order = rng.permutation(n)
     return x[order].astype(np.float32), y[order]
 

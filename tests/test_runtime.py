@@ -1,0 +1,51 @@
+"""helpers.runtime: flags, seeding and the device line."""
+
+import numpy as np
+import pytest
+
+from helpers import runtime
+
+
+@pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("YES", True), ("0", False),
+                                           ("", False), ("off", False)])
+def test_env_flag_values(monkeypatch, raw, expected):
+    monkeypatch.setenv("COURSE_FLAG", raw)
+    assert runtime.env_flag("COURSE_FLAG") is expected
+
+
+def test_env_flag_default_and_garbage(monkeypatch):
+    monkeypatch.delenv("COURSE_FLAG", raising=False)
+    assert runtime.env_flag("COURSE_FLAG", default=True) is True
+    monkeypatch.setenv("COURSE_FLAG", "maybe")
+    with pytest.raises(ValueError, match="COURSE_FLAG='maybe'"):
+        runtime.env_flag("COURSE_FLAG")
+
+
+def test_set_seed_makes_numpy_and_tensorflow_repeatable():
+    import tensorflow as tf
+
+    runtime.set_seed(7)
+    first = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    runtime.set_seed(7)
+    second = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("3", TypeError), (True, TypeError)])
+def test_set_seed_rejects_bad_seeds(bad, error):
+    with pytest.raises(error):
+        runtime.set_seed(bad)
+
+
+def test_describe_device_names_a_device():
+    line = runtime.describe_device()
+    assert line.startswith(("CPU only", "GPU:")) and "TensorFlow" in line
+
+
+def test_timer_measures():
+    import time
+
+    with runtime.Timer() as timer:
+        time.sleep(0.05)
+    assert 0.04 < timer.seconds < 1.0
