@@ -268,3 +268,272 @@ class ReplayBuffer:
             buffer._position = int(data["position"])
             buffer._rng = _rng_from_array(data["rng_state"])
         return buffer
+
+
+# ---------------------------------------------------------------- Atari frames
+_TERMINATED = np.uint8(1)
+_TRUNCATED = np.uint8(2)
+
+
+class AtariReplayBuffer:
+    """Replay buffer for Atari that stores each frame once and rebuilds stacks when sampling.
+
+    Feed it the way the environment produces frames, one episode after another:
+
+    >>> buffer = AtariReplayBuffer(capacity=100_000, seed=0)
+    >>> buffer.start_episode(first_frame)               # the reset frame, (84, 84) uint8
+    >>> buffer.add(action, reward, next_frame, terminated, truncated)   # after each step
+    >>> batch = buffer.sample(32)    # observations, next_observations: (32, 4, 84, 84) uint8
+
+    With a frame-stacking environment, `first_frame` is `observation[-1]` of the reset
+    observation and `next_frame` is `next_observation[-1]`.
+
+    Layout: slot i holds one frame plus the action, reward and end flags of the
+    transition that *produced* that frame, and how many frames of the same episode
+    precede it (capped at `stack_size`). A transition is identified by the slot of its
+    next frame; its state is the stack ending one slot earlier. The first frames of an
+    episode are padded by repeating the episode's first frame, exactly as
+    `gymnasium.wrappers.FrameStackObservation(padding_type="reset")` pads them, so
+    stacks never mix two episodes. A sampled transition never reads a slot that was
+    overwritten since or not yet written, and the reset frame of an episode is never
+    taken as the next frame of the previous episode's last transition (that one, if
+    truncated, bootstraps from its own next frame, which is stored).
+
+    Memory: `bytes_needed(capacity)` is 7,063 bytes per transition for 84x84 frames
+    (7,056 for the frame, 1 action, 4 reward, 1 flags, 1 episode position). The
+    constructor prints it before allocating and raises MemoryError when the machine
+    does not have that much available (`check_memory=False` skips the check).
+
+    Actions are stored as uint8 (0..255; Atari has at most 18). Sampling is uniform
+    with replacement over all valid transitions. `len(buffer)` counts them.
+    """
+
+    def __init__(self, capacity, frame_shape=(84, 84), stack_size=4, seed=None, check_memory=True, verbose=True):
+        self.capacity = _check_int("capacity", capacity)
+        self.frame_shape = _check_shape("frame_shape", frame_shape)
+        self.stack_size = _check_int("stack_size", stack_size, maximum=255)
+        if self.capacity <= self.stack_size:
+            raise ValueError(
+                f"capacity must be larger than stack_size={self.stack_size} so that one transition "
+                f"(stack_size + 1 frames) fits, got capacity={self.capacity}"
+            )
+        self._rng = _rng(seed)
+        needed = self.bytes_needed(self.capacity, self.frame_shape, self.stack_size)
+        per_transition = needed // self.capacity
+        message = (
+            f"AtariReplayBuffer: {self.capacity:,} transitions x {per_transition:,} bytes "
+            f"= {_format_bytes(needed)} (each frame stored once)"
+        )
+        if check_memory:
+            import psutil
+
+            available = psutil.virtual_memory().available
+            message += f", {_format_bytes(available)} available"
+            if verbose:
+                print(message)
+            if needed > available:
+                fitting = int(0.8 * available) // per_transition
+                raise MemoryError(
+                    f"AtariReplayBuffer(capacity={self.capacity:,}) needs {_format_bytes(needed)} but only "
+                    f"{_format_bytes(available)} of memory is available. Use a smaller capacity "
+                    f"(about {fitting:,} fits), free memory, or pass check_memory=False to try anyway."
+                )
+        elif verbose:
+            print(message)
+        self._frames = np.zeros((self.capacity, *self.frame_shape), dtype=np.uint8)
+        self._actions = np.zeros(self.capacity, dtype=np.uint8)
+        self._rewards = np.zeros(self.capacity, dtype=np.float32)
+        self._flags = np.zeros(self.capacity, dtype=np.uint8)  # bit 0 terminated, bit 1 truncated
+        self._steps = np.zeros(self.capacity, dtype=np.uint8)  # frames of the episode before this one, capped
+        self._position = 0  # next slot to write
+        self._written = 0  # slots holding data (<= capacity)
+        self._num_starts = 0  # written slots that are episode starts (no transition ends there)
+        self._episode = "none"  # "none": never started; "open": add() allowed; "ended": needs start_episode
+        self._episode_steps = 0  # frames of the current episode written before the newest one
+
+    # ------------------------------------------------------------------ sizes
+    @staticmethod
+    def bytes_needed(capacity, frame_shape=(84, 84), stack_size=4) -> int:
+        """Bytes the buffer's arrays take for `capacity` transitions (stack_size does not matter)."""
+        capacity = _check_int("capacity", capacity)
+        frame_shape = _check_shape("frame_shape", frame_shape)
+        _check_int("stack_size", stack_size, maximum=255)
+        frame_bytes = int(np.prod(frame_shape, dtype=np.int64))
+        per_slot = frame_bytes + 1 + 4 + 1 + 1  # frame, action uint8, reward float32, flags, steps
+        return capacity * per_slot
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the buffer's arrays."""
+        return sum(array.nbytes for array in self._arrays().values())
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "frames": self._frames,
+            "actions": self._actions,
+            "rewards": self._rewards,
+            "flags": self._flags,
+            "steps": self._steps,
+        }
+
+    def __len__(self) -> int:
+        """Number of transitions that can be sampled."""
+        transitions = self._written - self._num_starts
+        if self._written == self.capacity:  # the oldest slots may have lost their history
+            oldest = np.arange(self._written - self.stack_size, self._written)
+            slots = (self._position - 1 - oldest) % self.capacity
+            steps = self._steps[slots].astype(np.int64)
+            transitions -= int(np.count_nonzero((steps >= 1) & (oldest + steps >= self._written)))
+        return transitions
+
+    def __repr__(self) -> str:
+        return (
+            f"AtariReplayBuffer(capacity={self.capacity}, frame_shape={self.frame_shape}, "
+            f"stack_size={self.stack_size}, stored={len(self)})"
+        )
+
+    # ----------------------------------------------------------------- adding
+    def _check_frame(self, name: str, frame) -> np.ndarray:
+        frame = np.asarray(frame)
+        if frame.shape != self.frame_shape:
+            hint = ""
+            if frame.shape == (self.stack_size, *self.frame_shape):
+                hint = f" (this looks like a stack of frames: pass only the newest one, {name}[-1])"
+            raise ValueError(f"{name} must be one frame of shape {self.frame_shape}, got {frame.shape}{hint}")
+        if frame.dtype != np.uint8:
+            raise TypeError(f"{name} must be a uint8 frame (grey levels 0..255), got dtype {frame.dtype}")
+        return frame
+
+    def _write(self, frame, steps: int, action: int = 0, reward: float = 0.0, flags=0) -> None:
+        slot = self._position
+        if self._written == self.capacity and self._steps[slot] == 0:
+            self._num_starts -= 1  # an episode start is overwritten
+        self._frames[slot] = frame
+        self._actions[slot] = action
+        self._rewards[slot] = reward
+        self._flags[slot] = flags
+        self._steps[slot] = steps
+        if steps == 0:
+            self._num_starts += 1
+        self._position = (slot + 1) % self.capacity
+        self._written = min(self._written + 1, self.capacity)
+
+    def start_episode(self, first_frame) -> None:
+        """Begin an episode with its reset frame, (84, 84) uint8.
+
+        Starting a new episode while one is still open simply leaves the open one
+        without a terminal flag (its last transition bootstraps, like a truncation).
+        """
+        first_frame = self._check_frame("first_frame", first_frame)
+        if self._episode == "open" and self._episode_steps == 0:
+            # the previous episode has no transition yet: replace its start frame
+            self._frames[(self._position - 1) % self.capacity] = first_frame
+            return
+        self._write(first_frame, steps=0)
+        self._episode = "open"
+        self._episode_steps = 0
+
+    def add(self, action, reward, next_frame, terminated, truncated=False) -> None:
+        """Store the step that produced `next_frame` ((84, 84) uint8) in the open episode.
+
+        After `terminated` or `truncated` the episode is closed: call `start_episode`
+        with the new reset frame before the next `add`.
+        """
+        if self._episode != "open":
+            if self._episode == "none":
+                raise ValueError("call start_episode(first_frame) with the reset frame before add()")
+            raise ValueError(
+                "the episode has ended (terminated or truncated); call start_episode(first_frame) "
+                "with the frame of the new reset before add()"
+            )
+        action = _check_action(action)
+        if not 0 <= action <= 255:
+            raise ValueError(f"action must be in 0..255 (stored as uint8), got {action}")
+        reward = _check_reward(reward)
+        terminated = _check_flag("terminated", terminated)
+        truncated = _check_flag("truncated", truncated)
+        next_frame = self._check_frame("next_frame", next_frame)
+        self._episode_steps += 1
+        flags = (_TERMINATED if terminated else 0) | (_TRUNCATED if truncated else 0)
+        self._write(next_frame, min(self._episode_steps, self.stack_size), action, reward, flags)
+        if terminated or truncated:
+            self._episode = "ended"
+
+    # --------------------------------------------------------------- sampling
+    def _valid(self, slots: np.ndarray) -> np.ndarray:
+        """Whether the transition whose next frame is in `slots` can be sampled."""
+        steps = self._steps[slots].astype(np.int64)
+        age = (self._position - 1 - slots) % self.capacity  # 0 = newest slot
+        # the oldest slot read is slots - steps (steps is capped at stack_size)
+        return (steps >= 1) & (age + steps < self._written)
+
+    def sample(self, batch_size) -> Batch:
+        """A uniform random batch (with replacement) of valid transitions.
+
+        observations and next_observations are (batch_size, stack_size, *frame_shape)
+        uint8, oldest frame first; actions int64, rewards float32, terminated float32.
+        """
+        batch_size = _check_batch_size(batch_size, len(self), "Atari replay buffer")
+        slots = self._rng.integers(0, self._written, size=batch_size)
+        for _ in range(64):  # rejection sampling keeps the draw uniform over valid slots
+            invalid = ~self._valid(slots)
+            if not invalid.any():
+                break
+            slots[invalid] = self._rng.integers(0, self._written, size=int(invalid.sum()))
+        else:  # pathological (almost all slots invalid): draw from the explicit list
+            valid_slots = np.flatnonzero(self._valid(np.arange(self._written)))
+            invalid = ~self._valid(slots)
+            slots[invalid] = self._rng.choice(valid_slots, size=int(invalid.sum()))
+        return self._gather(slots)
+
+    def _gather(self, slots: np.ndarray) -> Batch:
+        steps = self._steps[slots].astype(np.int64)
+        offsets = np.arange(self.stack_size, -1, -1)  # stack_size ... 0, oldest first
+        window = (slots[:, None] - np.minimum(offsets[None, :], steps[:, None])) % self.capacity
+        return Batch(
+            observations=self._frames[window[:, :-1]],
+            actions=self._actions[slots].astype(np.int64),
+            rewards=self._rewards[slots],
+            next_observations=self._frames[window[:, 1:]],
+            terminated=(self._flags[slots] & _TERMINATED).astype(np.float32),
+        )
+
+    # ------------------------------------------------------------ save / load
+    def save(self, path) -> None:
+        """Write frames, side arrays, cursor, episode state and random state to `path` (.npz)."""
+        arrays = {name: array[: self._written] for name, array in self._arrays().items()}
+        np.savez(
+            _npz_path(path),
+            **arrays,
+            capacity=np.int64(self.capacity),
+            frame_shape=np.array(self.frame_shape, dtype=np.int64),
+            stack_size=np.int64(self.stack_size),
+            position=np.int64(self._position),
+            written=np.int64(self._written),
+            num_starts=np.int64(self._num_starts),
+            episode=np.array(self._episode),
+            episode_steps=np.int64(self._episode_steps),
+            rng_state=_rng_state_to_array(self._rng),
+        )
+
+    @classmethod
+    def load(cls, path, check_memory=True, verbose=True) -> "AtariReplayBuffer":
+        """Rebuild a buffer written by `save`; adding and sampling continue where they left off."""
+        with np.load(_npz_path(path), allow_pickle=False) as data:
+            buffer = cls(
+                int(data["capacity"]),
+                tuple(int(size) for size in data["frame_shape"]),
+                int(data["stack_size"]),
+                check_memory=check_memory,
+                verbose=verbose,
+            )
+            written = int(data["written"])
+            for name, array in buffer._arrays().items():
+                array[:written] = data[name]
+            buffer._written = written
+            buffer._position = int(data["position"])
+            buffer._num_starts = int(data["num_starts"])
+            buffer._episode = str(data["episode"])
+            buffer._episode_steps = int(data["episode_steps"])
+            buffer._rng = _rng_from_array(data["rng_state"])
+        return buffer

@@ -1,0 +1,198 @@
+"""Atari environments built the DQN way from gymnasium 1.x and ale-py.
+
+`make_atari_env("Pong")` returns a gymnasium environment whose observations are
+uint8 stacks of the last 4 grey 84x84 frames, shape (4, 84, 84), oldest frame first
+(`frame_stack=1` gives single frames of shape (84, 84)). From the inside out:
+
+1. `ALE/<Game>-v5` with `frameskip=1` and the sticky-action probability stated
+   explicitly (0.0 by default, as in the DQN papers; 0.25 is the v5 default and the
+   Machado et al. (2018) recommendation). The ROMs ship with ale-py: no network needed.
+2. `gymnasium.wrappers.AtariPreprocessing`: up to `noop_max` random no-ops on reset,
+   each action repeated 4 frames, the last two frames max-pooled (Atari sprites
+   flicker), converted to grey and resized to 84x84.
+3. `gymnasium.wrappers.TimeLimit` when `max_episode_steps` is given (agent steps, per
+   game; the ALE itself truncates a game after 108,000 frames = 27,000 steps).
+4. `gymnasium.wrappers.RecordEpisodeStatistics`: sits below the training-only
+   wrappers, so `info["episode"]["r"]` is the true game score and it arrives at the
+   true game end (game over or truncation), in training and evaluation alike.
+5. Training only: `LifeLossTermination` reports `terminated=True` when a life is lost
+   and the next `reset()` continues the same game (no full reset until game over).
+6. `FireOnReset` presses FIRE after each reset (and each lost life in training) for
+   games whose actions include FIRE, as the DQN reference implementations do.
+7. Training only: rewards clipped to their sign (-1, 0, +1).
+8. `gymnasium.wrappers.FrameStackObservation(frame_stack)` when `frame_stack >= 2`;
+   the first stacks of an episode repeat the reset frame (padding_type="reset").
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import gymnasium
+import numpy as np
+
+try:
+    import ale_py
+except ImportError:  # pragma: no cover - ale-py is in requirements.txt
+    ale_py = None
+
+
+def _register() -> None:
+    if ale_py is None:  # pragma: no cover
+        raise ImportError("the Atari environments need ale-py: pip install -r requirements.txt")
+    gymnasium.register_envs(ale_py)
+
+
+def atari_game_names() -> list[str]:
+    """Names of the Atari games available as `ALE/<name>-v5`, e.g. "Pong", "Breakout"."""
+    _register()
+    names = []
+    for env_id in gymnasium.envs.registry:
+        if env_id.startswith("ALE/") and env_id.endswith("-v5") and not env_id.endswith("-ram-v5"):
+            names.append(env_id[len("ALE/") : -len("-v5")])
+    return sorted(names)
+
+
+def _resolve_game(game) -> str:
+    if not isinstance(game, str):
+        raise TypeError(f"game must be a string such as 'Pong', got {type(game).__name__} ({game!r})")
+    names = atari_game_names()
+    name = game
+    if name.startswith("ALE/") and name.endswith("-v5"):
+        name = name[len("ALE/") : -len("-v5")]
+    by_lower = {candidate.lower(): candidate for candidate in names}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    suggestion = f" Did you mean {', '.join(repr(match) for match in close)}?" if close else ""
+    raise ValueError(
+        f"unknown Atari game {game!r}.{suggestion} Valid names are those of helpers.envs.atari_game_names() "
+        f"({len(names)} games, e.g. 'Pong', 'Breakout', 'SpaceInvaders')."
+    )
+
+
+class LifeLossTermination(gymnasium.Wrapper):
+    """Training only: losing a life ends the episode; the game goes on at the next reset.
+
+    `step` returns `terminated=True` when the number of lives drops, so the agent
+    learns that losing a life is final. The following `reset()` does not restart the
+    game: it takes one no-op step and continues with the remaining lives. Only after
+    the real game over (or a truncation, or `reset(seed=...)`) is the game reset.
+    """
+
+    def __init__(self, env: gymnasium.Env):
+        super().__init__(env)
+        self.lives = 0
+        self.game_over = True
+
+    def step(self, action):
+        observation, reward, terminated, truncated, info = self.env.step(action)
+        self.game_over = bool(terminated or truncated)
+        lives = self.env.unwrapped.ale.lives()
+        if 0 < lives < self.lives:
+            terminated = True
+        self.lives = lives
+        return observation, reward, terminated, truncated, info
+
+    def reset(self, *, seed=None, options=None):
+        if self.game_over or seed is not None:
+            observation, info = self.env.reset(seed=seed, options=options)
+        else:
+            # one no-op step moves on from the lost life; it may end the game after all
+            observation, _, terminated, truncated, info = self.env.step(0)
+            if terminated or truncated:
+                observation, info = self.env.reset(seed=seed, options=options)
+        self.game_over = False
+        self.lives = self.env.unwrapped.ale.lives()
+        return observation, info
+
+
+class FireOnReset(gymnasium.Wrapper):
+    """Press FIRE (then action 2) after reset, for games that wait for FIRE to start."""
+
+    def __init__(self, env: gymnasium.Env):
+        super().__init__(env)
+        meanings = env.unwrapped.get_action_meanings()
+        if len(meanings) < 3 or meanings[1] != "FIRE":
+            raise ValueError(f"FireOnReset needs action 1 to be FIRE, got action meanings {meanings}")
+
+    def reset(self, *, seed=None, options=None):
+        self.env.reset(seed=seed, options=options)
+        for action in (1, 2):
+            observation, _, terminated, truncated, info = self.env.step(action)
+            if terminated or truncated:
+                observation, info = self.env.reset(options=options)
+        return observation, info
+
+
+def _reward_sign(reward) -> float:
+    return float(np.sign(reward))
+
+
+def make_atari_env(
+    game="Pong",
+    *,
+    seed=None,
+    training=True,
+    frame_stack=4,
+    sticky_action_probability=0.0,
+    noop_max=30,
+    max_episode_steps=None,
+    render_mode=None,
+) -> gymnasium.Env:
+    """An Atari environment preprocessed as in the DQN papers (see the module docstring).
+
+    Observations: uint8 of shape (frame_stack, 84, 84) when frame_stack >= 2, oldest
+    frame first, or (84, 84) when frame_stack == 1. Actions: the game's minimal set.
+
+    training=True: losing a life ends the episode (the game continues on the next
+    reset) and rewards are clipped to -1/0/+1. training=False: whole games and raw
+    rewards. Either way `info["episode"]["r"]` holds the true game score at the true
+    game end. `seed` seeds the game (an initial `reset(seed=seed)`) and the action
+    space; later `reset()` calls without a seed continue deterministically.
+    """
+    game_name = _resolve_game(game)
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be True or False, got {training!r}")
+    if isinstance(frame_stack, bool) or not isinstance(frame_stack, (int, np.integer)) or frame_stack < 1:
+        raise ValueError(f"frame_stack must be an int >= 1 (4 in the DQN papers), got {frame_stack!r}")
+    if isinstance(noop_max, bool) or not isinstance(noop_max, (int, np.integer)) or noop_max < 0:
+        raise ValueError(f"noop_max must be an int >= 0, got {noop_max!r}")
+    if isinstance(sticky_action_probability, bool) or not isinstance(
+        sticky_action_probability, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"sticky_action_probability must be a number in [0, 1], got {sticky_action_probability!r}")
+    if not 0.0 <= float(sticky_action_probability) <= 1.0:
+        raise ValueError(f"sticky_action_probability must be in [0, 1], got {sticky_action_probability}")
+    if max_episode_steps is not None and (
+        isinstance(max_episode_steps, bool) or not isinstance(max_episode_steps, (int, np.integer)) or max_episode_steps < 1
+    ):
+        raise ValueError(f"max_episode_steps must be None or an int >= 1, got {max_episode_steps!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise TypeError(f"seed must be None or a non-negative int, got {seed!r}")
+
+    env = gymnasium.make(
+        f"ALE/{game_name}-v5",
+        frameskip=1,  # AtariPreprocessing repeats each action and max-pools the last two frames
+        repeat_action_probability=float(sticky_action_probability),
+        full_action_space=False,
+        render_mode=render_mode,
+    )
+    env = gymnasium.wrappers.AtariPreprocessing(
+        env, noop_max=int(noop_max), frame_skip=4, screen_size=84, grayscale_obs=True, terminal_on_life_loss=False
+    )
+    if max_episode_steps is not None:
+        env = gymnasium.wrappers.TimeLimit(env, max_episode_steps=int(max_episode_steps))
+    env = gymnasium.wrappers.RecordEpisodeStatistics(env)
+    if training:
+        env = LifeLossTermination(env)
+    if "FIRE" in env.unwrapped.get_action_meanings():
+        env = FireOnReset(env)
+    if training:
+        env = gymnasium.wrappers.TransformReward(env, _reward_sign)
+    if frame_stack >= 2:
+        env = gymnasium.wrappers.FrameStackObservation(env, int(frame_stack), padding_type="reset")
+    if seed is not None:
+        env.reset(seed=int(seed))
+        env.action_space.seed(int(seed))
+    return env
