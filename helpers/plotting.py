@@ -193,3 +193,102 @@ def plot_codes_2d(codes, labels, ax=None, title=None, s: int = 3):
     if title:
         ax.set_title(title)
     return ax
+
+
+# ------------------------------------------------------------- autoencoders (notebook 2)
+def plot_code_heatmap(codes, row_labels=None, column_labels=None, ax=None, title=None,
+                      annotate: bool = True, cmap="viridis", vmin=None, vmax=None):
+    """Heat map of codes (n, k): one row per input, one column per code unit.
+
+    With `annotate` each cell shows its value, so the rounded binary code can be read off.
+    """
+    codes = np.asarray(codes, dtype=float)
+    if codes.ndim != 2 or codes.size == 0:
+        raise ValueError(f"codes must have shape (n, k) with n, k >= 1, got {codes.shape}")
+    rows, columns = codes.shape
+    if row_labels is not None and len(row_labels) != rows:
+        raise ValueError(f"got {len(row_labels)} row labels for {rows} rows of codes")
+    if column_labels is not None and len(column_labels) != columns:
+        raise ValueError(f"got {len(column_labels)} column labels for {columns} code units")
+    ax = _axes(ax, figsize=(1.0 + 0.8 * columns, 0.9 + 0.4 * rows))
+    image = ax.imshow(codes, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.figure.colorbar(image, ax=ax)
+    ax.set_xticks(range(columns))
+    ax.set_xticklabels(column_labels if column_labels is not None else [f"unit {j + 1}" for j in range(columns)])
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels(row_labels if row_labels is not None else range(rows))
+    if annotate:
+        low, high = image.get_clim()
+        middle = (low + high) / 2
+        for row in range(rows):
+            for column in range(columns):
+                value = codes[row, column]
+                ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                        color="black" if value > middle else "white")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_codes_3d(codes, labels=None, ax=None, title=None, show_cube: bool = True):
+    """3-D codes as points, each with its label written beside it; the unit cube as a frame."""
+    codes = _check_points(codes, 3, name="codes")
+    if labels is not None and len(labels) != len(codes):
+        raise ValueError(f"got {len(labels)} labels for {len(codes)} codes")
+    ax = _axes(ax, projection="3d", figsize=(5, 5))
+    if show_cube:
+        corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], dtype=float)
+        for first in range(8):
+            for second in range(first + 1, 8):
+                if np.abs(corners[first] - corners[second]).sum() == 1:  # an edge of the cube
+                    ax.plot(*zip(corners[first], corners[second]), color="grey", alpha=0.3)
+    ax.scatter(codes[:, 0], codes[:, 1], codes[:, 2], s=40, color=CLASS_COLOURS[0])
+    if labels is not None:
+        for point, label in zip(codes, labels):
+            ax.text(point[0], point[1], point[2], f" {label}", fontsize=10)
+    ax.set_xlabel("unit 1")
+    ax.set_ylabel("unit 2")
+    ax.set_zlabel("unit 3")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, title=None):
+    """Originals in the top row, then one row per method (a dict name -> reconstructions).
+
+    Images are flattened or square (n, h, w) with values in [0, 1]; use it to compare,
+    for example, an autoencoder and PCA at the same code size side by side.
+    """
+    originals = np.asarray(originals)
+    if not isinstance(reconstructions, dict) or not reconstructions:
+        raise TypeError("reconstructions must be a non-empty dict: {'method name': images, ...}")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    if len(originals) == 0:
+        raise ValueError("originals is empty")
+    side = int(round(np.sqrt(originals[0].size)))
+    if side * side != originals[0].size:
+        raise ValueError(f"images must be square, got {originals[0].size} pixels each")
+    rows = [("original", originals)]
+    for name, images in reconstructions.items():
+        images = np.asarray(images)
+        if images.shape[0] != originals.shape[0] or images[0].size != originals[0].size:
+            raise ValueError(f"reconstructions {name!r} have shape {images.shape}, expected {originals.shape[0]} "
+                             f"images of {originals[0].size} pixels like the originals")
+        rows.append((str(name), images))
+    count = min(int(n), len(originals))
+    fig, axes = plt.subplots(len(rows), count, figsize=(1.1 * count + 1.2, 1.15 * len(rows) + (0.4 if title else 0)),
+                             squeeze=False)
+    for row, (name, images) in enumerate(rows):
+        for column in range(count):
+            ax = axes[row, column]
+            ax.imshow(images[column].reshape(side, side), cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if column == 0:
+                ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
