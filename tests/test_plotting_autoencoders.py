@@ -30,7 +30,7 @@ def test_code_heatmap_without_annotation_and_on_given_axes():
     fig, ax = plt.subplots()
     returned = plotting.plot_code_heatmap(np.zeros((2, 2)), ax=ax, annotate=False)
     assert returned is ax
-    assert ax.texts == []
+    assert len(ax.texts) == 0
 
 
 @pytest.mark.parametrize("codes", [np.zeros(3), np.zeros((0, 3)), np.zeros((2, 2, 2))])
