@@ -490,11 +490,14 @@ class AtariReplayBuffer:
         steps = self._steps[slots].astype(np.int64)
         offsets = np.arange(self.stack_size, -1, -1)  # stack_size ... 0, oldest first
         window = (slots[:, None] - np.minimum(offsets[None, :], steps[:, None])) % self.capacity
+        # one gather into one new array (2, batch, stack, *frame): two separate large
+        # allocations per call make glibc return and re-fault the pages each time (5x slower)
+        stacks = self._frames[np.stack([window[:, :-1], window[:, 1:]])]
         return Batch(
-            observations=self._frames[window[:, :-1]],
+            observations=stacks[0],
             actions=self._actions[slots].astype(np.int64),
             rewards=self._rewards[slots],
-            next_observations=self._frames[window[:, 1:]],
+            next_observations=stacks[1],
             terminated=(self._flags[slots] & _TERMINATED).astype(np.float32),
         )
 
