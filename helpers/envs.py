@@ -10,11 +10,14 @@ uint8 stacks of the last 4 grey 84x84 frames, shape (4, 84, 84), oldest frame fi
 2. `gymnasium.wrappers.AtariPreprocessing`: up to `noop_max` random no-ops on reset,
    each action repeated 4 frames, the last two frames max-pooled (Atari sprites
    flicker), converted to grey and resized to 84x84.
-3. `gymnasium.wrappers.TimeLimit` when `max_episode_steps` is given (agent steps, per
-   game; the ALE itself truncates a game after 108,000 frames = 27,000 steps).
+3. `gymnasium.wrappers.TimeLimit` when `max_episode_steps` is given (agent steps per
+   game, the reset wrappers' steps included; the ALE itself truncates a game after
+   108,000 frames = 27,000 steps).
 4. `gymnasium.wrappers.RecordEpisodeStatistics`: sits below the training-only
    wrappers, so `info["episode"]["r"]` is the true game score and it arrives at the
-   true game end (game over or truncation), in training and evaluation alike.
+   true game end (game over or truncation), in training and evaluation alike; its
+   length `info["episode"]["l"]` counts every step of the game, including the FIRE
+   and no-op steps the reset wrappers take.
 5. Training only: `LifeLossTermination` reports `terminated=True` when a life is lost
    and the next `reset()` continues the same game (no full reset until game over).
 6. `FireOnReset` presses FIRE after each reset (and each lost life in training) for
