@@ -53,18 +53,38 @@ def _rng(seed) -> np.random.Generator:
 
 
 # ------------------------------------------------------------- notebook 1: the sphere
-def sphere_points(n: int, dim: int = 3, low: float = -1.5, high: float = 1.5, seed=None):
-    """Uniform random points in the cube [low, high]^dim, labelled 1 inside the unit sphere.
+SPHERE_SAMPLINGS = ("radial", "cube")
+
+
+def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float | None = None, seed=None):
+    """Random points labelled 1 inside the unit sphere, 0 outside.
+
+    sampling="radial" (default): a uniformly random direction and a radius uniform in
+    [0, extent] (extent 2.0 by default), so about half the points lie inside, in any
+    dimension, and a constant classifier scores only about 50%.
+    sampling="cube": uniform in the cube [-extent, extent]^dim (extent 1.5 by default);
+    then only about 15.5% of 3-D points lie inside, so "always outside" already scores
+    about 84.5%.
 
     Returns `(x, y)`: x float32 of shape (n, dim), y int64 of shape (n,) with values 0/1.
-    With the default cube about 15.5% of 3-D points lie inside the sphere.
     """
     n = _check_count("n", n)
     dim = _check_count("dim", dim)
-    if not (np.isfinite(low) and np.isfinite(high)) or low >= high:
-        raise ValueError(f"need finite low < high, got low={low}, high={high}")
+    if sampling not in SPHERE_SAMPLINGS:
+        raise ValueError(f"unknown sampling {sampling!r}; expected one of {SPHERE_SAMPLINGS}")
+    if extent is None:
+        extent = 2.0 if sampling == "radial" else 1.5
+    extent = _check_nonnegative("extent", extent)
+    if extent <= 1.0:
+        raise ValueError(f"extent must be larger than 1 so that both classes occur, got {extent}")
     rng = _rng(seed)
-    x = rng.uniform(low, high, size=(n, dim)).astype(np.float32)
+    if sampling == "radial":
+        directions = rng.normal(size=(n, dim))
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        x = directions * rng.uniform(0, extent, size=(n, 1))
+    else:
+        x = rng.uniform(-extent, extent, size=(n, dim))
+    x = x.astype(np.float32)
     y = (np.sum(x.astype(np.float64) ** 2, axis=1) < 1.0).astype(np.int64)
     return x, y
 

@@ -6,6 +6,7 @@ messages are silenced.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import time
@@ -35,7 +36,10 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 def quiet_tensorflow() -> None:
     """Silence TensorFlow's C++ log noise and Python warnings; call before importing it."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # TensorFlow's Python-side warnings (for example about tf.function retracing when
+    # many small models are built in a loop, as the experiments do) go to this logger.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
     try:

@@ -5,4 +5,4 @@ import os
 # nbval starts each notebook's kernel from this process, so the kernel inherits these.
 os.environ.setdefault("FAST", "1")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -11,13 +11,23 @@ SHARED_MNIST = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" /
 
 
 # ------------------------------------------------------------------------ sphere
-def test_sphere_points_labels_match_radius():
-    x, y = data.sphere_points(1000, seed=1)
-    assert x.shape == (1000, 3) and x.dtype == np.float32
+@pytest.mark.parametrize("sampling", data.SPHERE_SAMPLINGS)
+def test_sphere_points_labels_match_radius(sampling):
+    x, y = data.sphere_points(2000, sampling=sampling, seed=1)
+    assert x.shape == (2000, 3) and x.dtype == np.float32
     assert y.dtype == np.int64 and set(np.unique(y)) == {0, 1}
     np.testing.assert_array_equal(y, (np.linalg.norm(x.astype(np.float64), axis=1) < 1).astype(int))
-    # the cube [-1.5, 1.5]^3 holds the sphere's volume fraction 4/3 pi / 27 = 0.155
-    assert 0.12 < y.mean() < 0.19
+    if sampling == "radial":  # radius uniform in [0, 2]: half inside
+        assert 0.45 < y.mean() < 0.55
+        assert np.linalg.norm(x, axis=1).max() <= 2.0 + 1e-6
+    else:  # the cube [-1.5, 1.5]^3 holds the sphere's volume fraction 4/3 pi / 27 = 0.155
+        assert 0.12 < y.mean() < 0.19
+        assert np.abs(x).max() <= 1.5
+
+
+def test_sphere_points_radial_is_balanced_in_any_dimension():
+    y = data.sphere_points(4000, dim=7, seed=0)[1]
+    assert 0.45 < y.mean() < 0.55
 
 
 def test_sphere_points_reproducible_and_seed_dependent():
@@ -44,8 +54,10 @@ def test_sphere_points_rejects_float_n_and_bad_seed():
         data.sphere_points(10.5)
     with pytest.raises(TypeError, match="seed"):
         data.sphere_points(10, seed="abc")
-    with pytest.raises(ValueError, match="low < high"):
-        data.sphere_points(10, low=1, high=-1)
+    with pytest.raises(ValueError, match="unknown sampling 'ball'"):
+        data.sphere_points(10, sampling="ball")
+    with pytest.raises(ValueError, match="extent must be larger than 1"):
+        data.sphere_points(10, extent=0.5)
     with pytest.raises(ValueError, match="width"):
         data.sphere_shell_points(10, width=1.5)
 

@@ -43,7 +43,8 @@ def test_environment_yml_installs_the_same_requirements():
     python = re.search(r"- python\s*=\s*([\d.]+)", text)
     assert python and python.group(1).startswith("3.1"), "environment.yml must pin python 3.1x"
     # nothing else sneaks in through conda packages
-    conda_packages = re.findall(r"^\s{2}- ([A-Za-z][\w.-]*)", text, flags=re.M)
+    dependencies = text.split("dependencies:", 1)[1]
+    conda_packages = re.findall(r"^\s{2}- ([A-Za-z][\w.-]*)", dependencies, flags=re.M)
     assert set(conda_packages) <= {"python", "pip"}, conda_packages
 
 
