@@ -2,11 +2,13 @@
 
 The notebooks own the lessons; this package owns what a student should not have to
 read to learn them: data generation and loading (`helpers.data`), plotting
-(`helpers.plotting`), runtime set-up (`helpers.runtime`), replay buffers
-(`helpers.replay`) and environment construction (`helpers.envs`).
+(`helpers.plotting`), runtime set-up (`helpers.runtime`), ConvNet plumbing
+(`helpers.convnets`), replay buffers (`helpers.replay`), environment construction
+(`helpers.envs`), training checkpoints (`helpers.checkpoints`) and shared argument
+checks (`helpers.checks`).
 
 Modules are imported on demand so that `import helpers` stays cheap and does not
 pull in TensorFlow.
 """
 
-__all__ = ["data", "plotting", "runtime", "replay", "envs"]
+__all__ = ["checks", "checkpoints", "convnets", "data", "envs", "plotting", "replay", "runtime"]

@@ -13,6 +13,8 @@ import zipfile
 
 import numpy as np
 
+from helpers import checks
+
 TWO_D_DATASETS = ("moons", "circles", "xor", "spirals")
 
 # Where the project looks for a local MNIST copy (the repository's data/ folder).
@@ -28,28 +30,12 @@ MNIST_SHAPES = {
 
 
 # --------------------------------------------------------------------------- checks
-def _check_count(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _check_nonnegative(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value}")
     return float(value)
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be a non-negative int, None or numpy.random.Generator, got {seed!r}")
 
 
 # ------------------------------------------------------------- notebook 1: the sphere
@@ -68,8 +54,8 @@ def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float 
 
     Returns `(x, y)`: x float32 of shape (n, dim), y int64 of shape (n,) with values 0/1.
     """
-    n = _check_count("n", n)
-    dim = _check_count("dim", dim)
+    n = checks.check_int("n", n)
+    dim = checks.check_int("dim", dim)
     if sampling not in SPHERE_SAMPLINGS:
         raise ValueError(f"unknown sampling {sampling!r}; expected one of {SPHERE_SAMPLINGS}")
     if extent is None:
@@ -77,7 +63,7 @@ def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float 
     extent = _check_nonnegative("extent", extent)
     if extent <= 1.0:
         raise ValueError(f"extent must be larger than 1 so that both classes occur, got {extent}")
-    rng = _rng(seed)
+    rng = checks.make_rng(seed)
     if sampling == "radial":
         directions = rng.normal(size=(n, dim))
         directions /= np.linalg.norm(directions, axis=1, keepdims=True)
@@ -95,12 +81,12 @@ def sphere_shell_points(n: int, width: float = 0.1, dim: int = 3, seed=None):
     The hard test set for the sphere project: half the points lie just inside, half
     just outside. Returns `(x, y)` like `sphere_points`.
     """
-    n = _check_count("n", n)
-    dim = _check_count("dim", dim)
+    n = checks.check_int("n", n)
+    dim = checks.check_int("dim", dim)
     width = _check_nonnegative("width", width)
     if not 0 < width < 1:
         raise ValueError(f"width must be in (0, 1), got {width}")
-    rng = _rng(seed)
+    rng = checks.make_rng(seed)
     directions = rng.normal(size=(n, dim))
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
     radius = rng.uniform(1 - width, 1 + width, size=(n, 1))
@@ -122,9 +108,9 @@ def make_2d_dataset(name: str, n: int = 500, noise: float = 0.1, seed=None):
     key = name.strip().lower()
     if key not in TWO_D_DATASETS:
         raise ValueError(f"unknown 2-D data set {name!r}; expected one of {', '.join(TWO_D_DATASETS)}")
-    n = _check_count("n", n, minimum=2)
+    n = checks.check_int("n", n, minimum=2)
     noise = _check_nonnegative("noise", noise)
-    rng = _rng(seed)
+    rng = checks.make_rng(seed)
     n0 = n // 2
     n1 = n - n0
     y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
@@ -171,10 +157,10 @@ def rosenbrock_samples(n: int, low: float = -2.0, high: float = 2.0, seed=None, 
     (default) the target is log(1 + f), which keeps values in a range a small network
     can fit with a squared loss; pass False for the raw function values.
     """
-    n = _check_count("n", n)
+    n = checks.check_int("n", n)
     if not (np.isfinite(low) and np.isfinite(high)) or low >= high:
         raise ValueError(f"need finite low < high, got low={low}, high={high}")
-    rng = _rng(seed)
+    rng = checks.make_rng(seed)
     xy = rng.uniform(low, high, size=(n, 2))
     target = rosenbrock(xy[:, 0], xy[:, 1])
     if log_scale:

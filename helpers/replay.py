@@ -26,6 +26,8 @@ import typing
 
 import numpy as np
 
+from helpers import checks
+
 
 class Batch(typing.NamedTuple):
     """A sampled batch: arrays with the batch as first axis.
@@ -43,16 +45,6 @@ class Batch(typing.NamedTuple):
 
 
 # --------------------------------------------------------------------------- checks
-def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}")
-    return int(value)
-
-
 def _check_shape(name: str, shape) -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
@@ -61,16 +53,8 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
     except TypeError:
         raise TypeError(f"{name} must be a tuple of ints such as (4,), got {shape!r}") from None
     for size in shape:
-        _check_int(f"every entry of {name}", size)
+        checks.check_int(f"every entry of {name}", size)
     return tuple(int(size) for size in shape)
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be a non-negative int, None or numpy.random.Generator, got {seed!r}")
 
 
 def _check_action(action) -> int:
@@ -114,7 +98,7 @@ def _check_array(name: str, value, shape: tuple[int, ...], dtype: np.dtype) -> n
 
 
 def _check_batch_size(batch_size, stored: int, what: str) -> int:
-    batch_size = _check_int("batch_size", batch_size)
+    batch_size = checks.check_int("batch_size", batch_size)
     if stored == 0:
         raise ValueError(f"cannot sample from an empty {what}: add transitions first")
     if batch_size > stored:
@@ -166,7 +150,7 @@ class ReplayBuffer:
     """
 
     def __init__(self, capacity, observation_shape, observation_dtype=np.float32, seed=None):
-        self.capacity = _check_int("capacity", capacity)
+        self.capacity = checks.check_int("capacity", capacity)
         self.observation_shape = _check_shape("observation_shape", observation_shape)
         try:
             self.observation_dtype = np.dtype(observation_dtype)
@@ -174,7 +158,7 @@ class ReplayBuffer:
             raise TypeError(f"observation_dtype must be a numpy dtype, got {observation_dtype!r}") from None
         if self.observation_dtype.kind not in "biuf":
             raise TypeError(f"observation_dtype must be numeric, got {self.observation_dtype}")
-        self._rng = _rng(seed)
+        self._rng = checks.make_rng(seed)
         shape = (self.capacity, *self.observation_shape)
         self._observations = np.zeros(shape, dtype=self.observation_dtype)
         self._next_observations = np.zeros(shape, dtype=self.observation_dtype)
@@ -309,15 +293,15 @@ class AtariReplayBuffer:
     """
 
     def __init__(self, capacity, frame_shape=(84, 84), stack_size=4, seed=None, check_memory=True, verbose=True):
-        self.capacity = _check_int("capacity", capacity)
+        self.capacity = checks.check_int("capacity", capacity)
         self.frame_shape = _check_shape("frame_shape", frame_shape)
-        self.stack_size = _check_int("stack_size", stack_size, maximum=255)
+        self.stack_size = checks.check_int("stack_size", stack_size, maximum=255)
         if self.capacity <= self.stack_size:
             raise ValueError(
                 f"capacity must be larger than stack_size={self.stack_size} so that one transition "
                 f"(stack_size + 1 frames) fits, got capacity={self.capacity}"
             )
-        self._rng = _rng(seed)
+        self._rng = checks.make_rng(seed)
         needed = self.bytes_needed(self.capacity, self.frame_shape, self.stack_size)
         per_transition = needed // self.capacity
         message = (
@@ -355,9 +339,9 @@ class AtariReplayBuffer:
     @staticmethod
     def bytes_needed(capacity, frame_shape=(84, 84), stack_size=4) -> int:
         """Bytes the buffer's arrays take for `capacity` transitions (stack_size does not matter)."""
-        capacity = _check_int("capacity", capacity)
+        capacity = checks.check_int("capacity", capacity)
         frame_shape = _check_shape("frame_shape", frame_shape)
-        _check_int("stack_size", stack_size, maximum=255)
+        checks.check_int("stack_size", stack_size, maximum=255)
         frame_bytes = int(np.prod(frame_shape, dtype=np.int64))
         per_slot = frame_bytes + 1 + 4 + 1 + 1  # frame, action uint8, reward float32, flags, steps
         return capacity * per_slot
