@@ -34,7 +34,7 @@ from helpers import convnets, data  # noqa: E402
 NUM_TRAIN = 54_000        # the first 54,000 training images train, the last 6,000 validate
 REFERENCE_EPOCHS = 15
 REFERENCE_BATCH_SIZE = 128
-FINAL_EPOCHS = 15
+FINAL_EPOCHS = 20
 FINAL_BATCH_SIZE = 256
 PEAK_LEARNING_RATE = 3e-3
 
