@@ -1,6 +1,6 @@
 """Benchmark: the notebook's final ConvNet against the Keras-example ConvNet, same machine, one run.
 
-    python benchmarks/mnist_convnet.py            # full: both models on all of MNIST (~30-40 min on 2 CPU cores)
+    python benchmarks/mnist_convnet.py            # full: both models on all of MNIST (~15 min on 2 CPU cores)
     python benchmarks/mnist_convnet.py --quick    # smoke test: a subset and one epoch each
 
 Trains, one after the other,
