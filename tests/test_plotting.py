@@ -1,20 +1,9 @@
 """helpers.plotting: plots draw what they are given and reject malformed input."""
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from helpers import data, plotting  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from helpers import data, plotting
 
 
 def test_decision_boundary_shades_the_predicted_regions():

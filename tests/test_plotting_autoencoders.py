@@ -1,20 +1,10 @@
 """Tests of the autoencoder plots in helpers.plotting (notebook 2)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from helpers import plotting
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_code_heatmap_draws_one_cell_per_value_with_labels():
