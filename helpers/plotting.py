@@ -159,28 +159,12 @@ def plot_image_grid(images, labels=None, ncols: int = 10, cmap="gray", figsize=N
 
 
 def plot_reconstructions(originals, reconstructions, n: int = 10, title=None, row_labels=("input", "output")):
-    """Originals in the top row, their reconstructions below (autoencoders)."""
-    originals = np.asarray(originals)
-    reconstructions = np.asarray(reconstructions)
-    if originals.shape[0] != reconstructions.shape[0]:
-        raise ValueError(f"got {len(originals)} originals and {len(reconstructions)} reconstructions")
-    count = min(n, len(originals))
-    side = int(round(np.sqrt(originals[0].size)))
-    if side * side != originals[0].size:
-        raise ValueError(f"images must be square, got {originals[0].size} pixels each")
-    fig, axes = plt.subplots(2, count, figsize=(1.2 * count, 2.6), squeeze=False)
-    for column in range(count):
-        for row, batch in enumerate((originals, reconstructions)):
-            ax = axes[row, column]
-            ax.imshow(batch[column].reshape(side, side), cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if column == 0:
-                ax.set_ylabel(row_labels[row])
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    """Originals in the top row, their reconstructions below (autoencoders).
+
+    The two-row case of `plot_reconstruction_rows`.
+    """
+    return plot_reconstruction_rows(originals, {row_labels[1]: reconstructions}, n=n, title=title,
+                                    original_label=row_labels[0])
 
 
 def plot_codes_2d(codes, labels, ax=None, title=None, s: int = 3):
@@ -254,7 +238,7 @@ def plot_codes_3d(codes, labels=None, ax=None, title=None, show_cube: bool = Tru
     return ax
 
 
-def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, title=None):
+def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, title=None, original_label="original"):
     """Originals in the top row, then one row per method (a dict name -> reconstructions).
 
     Images are flattened or square (n, h, w) with values in [0, 1]; use it to compare,
@@ -270,7 +254,7 @@ def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, titl
     side = int(round(np.sqrt(originals[0].size)))
     if side * side != originals[0].size:
         raise ValueError(f"images must be square, got {originals[0].size} pixels each")
-    rows = [("original", originals)]
+    rows = [(original_label, originals)]
     for name, images in reconstructions.items():
         images = np.asarray(images)
         if images.shape[0] != originals.shape[0] or images[0].size != originals[0].size:
