@@ -6,6 +6,7 @@ import json
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
@@ -57,26 +58,27 @@ def test_benchmark_uses_the_notebooks_schedule_settings():
     assert benchmark.LABEL_SMOOTHING == full_run_value(parameters, "LABEL_SMOOTHING")
 
 
-def test_benchmark_builds_the_notebooks_final_model():
+def notebook_final_model_code():
+    """Run the notebook's augmentation layers and its final-model cell up to `final_model = ...`: the
+    definitions of conv_block, build_final_model and smoothed_crossentropy, in a fresh namespace."""
     cells = notebook_code_cells()
     augmentation_cell = next(cell for cell in cells if cell.startswith("augmentation = keras.Sequential("))
     model_cell = next(cell for cell in cells if "def build_final_model():" in cell)
     namespace = {"keras": keras, "LABEL_SMOOTHING": full_run_value(cells[0], "LABEL_SMOOTHING")}
     exec(augmentation_cell.split("\n\n")[0], namespace)             # the augmentation layers only
-    exec(re.split(r"\nfinal_model = ", model_cell)[0], namespace)    # conv_block and build_final_model
-    notebook_model = namespace["build_final_model"]()
+    exec(re.split(r"\nfinal_model = ", model_cell)[0], namespace)    # the definitions, no training
+    return namespace
+
+
+def test_benchmark_builds_the_notebooks_final_model():
+    notebook_model = notebook_final_model_code()["build_final_model"]()
     benchmark_model = load_benchmark().build_final_model()
     assert layer_signature(benchmark_model) == layer_signature(notebook_model)
     assert benchmark_model.count_params() == notebook_model.count_params()
 
 
 def test_benchmark_uses_the_notebooks_loss():
-    import numpy as np
-
-    cells = notebook_code_cells()
-    model_cell = next(cell for cell in cells if "def build_final_model():" in cell)
-    namespace = {"keras": keras, "LABEL_SMOOTHING": full_run_value(cells[0], "LABEL_SMOOTHING")}
-    exec(re.split(r"\nfinal_model = ", model_cell)[0], namespace)
+    namespace = notebook_final_model_code()
     labels = np.array([3, 0, 9, 3])
     probabilities = np.random.default_rng(0).dirichlet(np.ones(10), size=4).astype("float32")
     notebook_loss = np.asarray(namespace["smoothed_crossentropy"](labels, probabilities))
