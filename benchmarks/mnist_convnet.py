@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import sys
-import time
 
 from helpers import runtime
 
@@ -107,13 +106,11 @@ def train_reference(train_images, train_labels, test_images, test_labels, epochs
     model = build_reference_model()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     images = convnets.prepare_images(train_images)
-    cpu_start = time.process_time()
     with runtime.Timer() as timer:
         model.fit(images, train_labels, batch_size=REFERENCE_BATCH_SIZE, epochs=epochs, validation_split=0.1,
                   verbose=2)
-    cpu_seconds = time.process_time() - cpu_start
     accuracy = model.evaluate(convnets.prepare_images(test_images), test_labels, batch_size=1024, verbose=0)[1]
-    return accuracy, timer.seconds, cpu_seconds
+    return accuracy, timer.seconds, timer.cpu_seconds
 
 
 def train_final(train_images, train_labels, validation_images, validation_labels, test_images, test_labels,
@@ -125,12 +122,10 @@ def train_final(train_images, train_labels, validation_images, validation_labels
     total_steps = epochs * int(np.ceil(len(train_images) / FINAL_BATCH_SIZE))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate_schedule(total_steps)),
                   loss=smoothed_crossentropy, metrics=["accuracy"])
-    cpu_start = time.process_time()
     with runtime.Timer() as timer:
         model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset, verbose=2)
-    cpu_seconds = time.process_time() - cpu_start
     accuracy = model.evaluate(convnets.make_dataset(test_images, test_labels, 1024), verbose=0)[1]
-    return accuracy, timer.seconds, cpu_seconds
+    return accuracy, timer.seconds, timer.cpu_seconds
 
 
 def main(argv=None) -> int:

@@ -83,12 +83,16 @@ def describe_device() -> str:
 
 
 class Timer:
-    """Context manager that measures wall time: `with Timer() as t: ...; t.seconds`."""
+    """Context manager that measures wall time and this process's CPU time (all threads):
+    `with Timer() as t: ...; t.seconds, t.cpu_seconds`."""
 
     def __enter__(self) -> "Timer":
         self._start = time.perf_counter()
+        self._cpu_start = time.process_time()
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         return self
 
     def __exit__(self, *exc) -> None:
         self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = time.process_time() - self._cpu_start

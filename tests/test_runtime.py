@@ -49,3 +49,15 @@ def test_timer_measures():
     with runtime.Timer() as timer:
         time.sleep(0.05)
     assert 0.04 < timer.seconds < 1.0
+    assert timer.cpu_seconds < 0.04  # sleeping takes wall time, not CPU time
+
+
+def test_timer_measures_cpu_time():
+    import time
+
+    with runtime.Timer() as timer:
+        start = time.process_time()
+        while time.process_time() - start < 0.05:  # busy for 0.05 s of CPU time
+            pass
+    assert timer.cpu_seconds >= 0.05
+    assert timer.seconds >= 0.9 * timer.cpu_seconds  # one busy thread: CPU time cannot run far ahead of wall time
