@@ -96,3 +96,79 @@ class Timer:
     def __exit__(self, *exc) -> None:
         self.seconds = time.perf_counter() - self._start
         self.cpu_seconds = time.process_time() - self._cpu_start
+
+
+RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"
+
+
+def _plain(value, where: str):
+    """`value` as plain JSON types (NumPy and TensorFlow scalars become floats/ints)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, str) or value is None:
+        return value
+    if hasattr(value, "numpy") and callable(value.numpy):  # a TensorFlow scalar
+        return _plain(value.numpy(), where)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _plain(value.item(), where)
+    if isinstance(value, dict):
+        return {str(key): _plain(item, f"{where}[{key!r}]") for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    raise TypeError(f"{where}: results must be numbers, strings, booleans, lists or dicts of them, "
+                    f"got {type(value).__name__}")
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 1000 else f"{value:,.1f}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_format(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_format(item) for item in value) + "]"
+    return str(value)
+
+
+def report_results(notebook: str, results: dict, timings: dict | None = None, **run_info) -> dict:
+    """Print a notebook's named results, one per line, and record them for the tools.
+
+    `results` are the numbers the notebook promises (accuracies, returns, rates): the
+    same seed gives the same values. `timings` are seconds and speeds, which vary from
+    run to run. `run_info` says how the run was made (for example `seed=SEED, fast=FAST`).
+    When the environment variable COURSE_RESULTS_DIR is set (the tests and
+    scripts/full_runs.py set it), the report is also written to
+    `$COURSE_RESULTS_DIR/<notebook>.json`. Returns the report as a dict.
+    """
+    if not isinstance(notebook, str) or not notebook or "/" in notebook:
+        raise ValueError(f"notebook must be the notebook's name without a folder, e.g. '01_nonlinear_classification', "
+                         f"got {notebook!r}")
+    if not isinstance(results, dict) or not results:
+        raise TypeError(f"results must be a non-empty dict of named results, got {type(results).__name__}")
+    if timings is not None and not isinstance(timings, dict):
+        raise TypeError(f"timings must be a dict (name -> seconds or steps/s) or None, got {type(timings).__name__}")
+    report = {
+        "notebook": notebook,
+        "run": _plain(run_info, "run_info"),
+        "results": _plain(results, "results"),
+        "timings": _plain(timings or {}, "timings"),
+    }
+    width = max(len(name) for name in list(report["results"]) + list(report["timings"]) + list(report["run"]))
+    for name, value in report["run"].items():
+        print(f"{name:<{width}}  {_format(value)}")
+    for name, value in report["results"].items():
+        print(f"{name:<{width}}  {_format(value)}")
+    for name, value in report["timings"].items():
+        print(f"{name:<{width}}  {_format(value)}")
+    directory = os.environ.get(RESULTS_DIR_VARIABLE)
+    if directory:
+        import json
+        import pathlib
+
+        path = pathlib.Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / f"{notebook}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return report

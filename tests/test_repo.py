@@ -69,8 +69,8 @@ def test_first_code_cell_is_parameters_and_reads_fast(path):
     first = code_cells[0]
     assert "parameters" in first.get("metadata", {}).get("tags", []), f"{path.name}: first code cell not tagged"
     source = "".join(first["source"])
-    assert re.search(r"^FAST\s*=.*environ.*[\"']FAST[\"']", source, flags=re.M), (
-        f"{path.name}: the parameters cell must set FAST from the FAST environment variable"
+    assert re.search(r"^FAST\s*=\s*runtime\.env_flag\([\"']FAST[\"']\)", source, flags=re.M), (
+        f"{path.name}: the parameters cell must set FAST = runtime.env_flag(\"FAST\") (the FAST environment variable)"
     )
 
 

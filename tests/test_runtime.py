@@ -61,3 +61,32 @@ def test_timer_measures_cpu_time():
             pass
     assert timer.cpu_seconds >= 0.05
     assert timer.seconds >= 0.9 * timer.cpu_seconds  # one busy thread: CPU time cannot run far ahead of wall time
+
+
+def test_report_results_prints_and_records(monkeypatch, tmp_path, capsys):
+    import json
+
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    report = runtime.report_results("01_demo", {"accuracy": np.float32(0.5), "table": {"a": np.int64(3)}},
+                                    timings={"train_seconds": 1.5}, seed=0, fast=True)
+    printed = capsys.readouterr().out
+    assert "accuracy" in printed and "0.5000" in printed and "train_seconds" in printed
+    written = json.loads((tmp_path / "01_demo.json").read_text())
+    assert written == report
+    assert written["results"] == {"accuracy": 0.5, "table": {"a": 3}}
+    assert written["run"] == {"seed": 0, "fast": True}
+
+
+def test_report_results_without_directory_writes_nothing(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_RESULTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runtime.report_results("01_demo", {"accuracy": 0.5})
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("notebook, results, error", [("", {"a": 1}, ValueError), ("x/y", {"a": 1}, ValueError),
+                                                      ("demo", {}, TypeError), ("demo", [1], TypeError),
+                                                      ("demo", {"model": object()}, TypeError)])
+def test_report_results_rejects_bad_input(notebook, results, error):
+    with pytest.raises(error):
+        runtime.report_results(notebook, results)
