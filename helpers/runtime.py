@@ -1,7 +1,7 @@
 """Small runtime helpers every notebook uses: quiet logs, one seed, the device found.
 
 Call `quiet_tensorflow()` *before* `import tensorflow` so that TensorFlow's C++ start-up
-messages are silenced.
+messages are silenced (it imports TensorFlow itself, with those messages filtered out).
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
+import sys
+import tempfile
 import time
 import warnings
 
@@ -34,14 +37,76 @@ def env_flag(name: str, default: bool = False) -> bool:
     raise ValueError(f"environment variable {name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
 
 
+# What TensorFlow's C++ libraries print to the process's stderr while they load. The
+# messages come from abseil logging *before* it is initialised, so TF_CPP_MIN_LOG_LEVEL
+# cannot hide them (abseil ignores every threshold until absl::InitializeLog() runs);
+# only INFO and WARNING lines of that format and the two known notices are dropped,
+# errors (E..., F...) and anything else are passed on.
+_STARTUP_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IW]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] .*"
+    r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.)$"
+)
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with file descriptor 2 (the C++ stderr) captured; re-print what is not noise."""
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("tensorflow") is None:  # pragma: no cover - TensorFlow is a requirement
+            return
+    except (ImportError, ValueError):  # pragma: no cover
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # pragma: no cover - a closed or odd stream
+            pass
+    try:
+        saved_fd = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr descriptor (unusual embedding)
+        import tensorflow  # noqa: F401
+
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            try:
+                sys.stderr.flush()
+            except Exception:  # pragma: no cover
+                pass
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            capture.seek(0)
+            captured = capture.read().decode("utf-8", errors="replace")
+            kept = [line for line in captured.splitlines() if line.strip() and not _STARTUP_NOISE.match(line)]
+            if kept:
+                print("\n".join(kept), file=sys.stderr)
+
+
 def quiet_tensorflow() -> None:
-    """Silence TensorFlow's C++ log noise and Python warnings; call before importing it."""
+    """Silence TensorFlow's C++ log noise and Python warnings, and import TensorFlow.
+
+    Call it before importing TensorFlow or Keras. It sets TF_CPP_MIN_LOG_LEVEL=3 (errors
+    only, for messages logged after start-up) and then imports TensorFlow itself with
+    the process's stderr captured, because the libraries print their start-up lines
+    (the abseil "All log messages before absl::InitializeLog()" warning, the oneDNN and
+    "Could not find cuda drivers" notices) before any log level applies. Those known
+    lines are dropped; anything else written during the import (errors included) is
+    printed again.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # TensorFlow's Python-side warnings (for example about tf.function retracing when
     # many small models are built in a loop, as the experiments do) go to this logger.
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
+    _import_tensorflow_quietly()
     try:
         import absl.logging
 
