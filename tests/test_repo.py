@@ -4,7 +4,6 @@ import json
 import pathlib
 import re
 import subprocess
-import sys
 
 import pytest
 
@@ -82,22 +81,7 @@ def test_notebook_has_exercises_with_solutions(path):
     assert all(cell["cell_type"] == "code" for cell in tagged)
 
 
-def test_live_copies_in_sync():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_live_notebooks.py"), "--check"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, "run python scripts/make_live_notebooks.py:\n" + result.stdout
-
-
-def test_live_copies_blank_exactly_the_solutions():
-    for path in NOTEBOOKS:
-        complete = json.loads(path.read_text())["cells"]
-        live = json.loads((ROOT / "notebooks" / "live" / path.name).read_text())["cells"]
-        assert len(complete) == len(live)
-        for full_cell, live_cell in zip(complete, live):
-            if "solution" in full_cell.get("metadata", {}).get("tags", []):
-                assert "".join(live_cell["source"]).startswith("# Your solution here")
-            else:
-                assert live_cell["source"] == full_cell["source"]
+# The live-coding copies (notebooks/live/, notebooks/solutions/) are tested in test_live_notebooks.py.
 
 
 def test_mnist_is_not_committed():
