@@ -1,0 +1,198 @@
+"""scripts/full_runs.py: runs notebooks headless, records their results, writes the README table."""
+
+import importlib.util
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "full_runs.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("full_runs", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+full_runs = load_script()
+
+README_STUB = f"""# A course
+
+Some text.
+
+{full_runs.START_MARKER}
+(old table)
+{full_runs.END_MARKER}
+
+More text.
+"""
+
+
+def write_synthetic_notebook(path, check="assert score > 0.4, 'learned nothing'", report=True):
+    """A tiny notebook shaped like the course's: a parameters cell, a CPU-busy cell, a check, the report."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('from helpers import runtime\nFAST = runtime.env_flag("FAST")\nSEED = 0')
+    parameters.metadata["tags"] = ["parameters"]
+    cells = [
+        parameters,
+        nbformat.v4.new_code_cell("import time\nstart = time.process_time()\n"
+                                  "while time.process_time() - start < 1.0:  # one second of CPU work\n"
+                                  "    pass\nprint('CPU only (synthetic)')"),
+        nbformat.v4.new_code_cell(f"score = 0.5 + SEED / 10\n{check}"),
+    ]
+    if report:
+        cells.append(nbformat.v4.new_code_cell(
+            f"runtime.report_results({path.stem!r}, {{'score': score, 'per_seed': {{'seed_squared': SEED ** 2}}}}, "
+            "timings={'busy_seconds': 1.0}, seed=SEED, fast=FAST);"))
+    notebook.cells = cells
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_synthetic_notebook_end_to_end(tmp_path, capsys):
+    notebook = write_synthetic_notebook(tmp_path / "98_synthetic.ipynb")
+    readme = tmp_path / "README.md"
+    readme.write_text(README_STUB)
+    results = tmp_path / "results.json"
+    status = full_runs.main([str(notebook), "--fast", "--seeds", "0", "1", "--results", str(results),
+                             "--readme", str(readme), "--runs-dir", str(tmp_path / "runs"), "--quiet"])
+    assert status == 0, capsys.readouterr()
+    entries = json.loads(results.read_text())
+    assert [(entry["notebook"], entry["seed"], entry["mode"]) for entry in entries] == [
+        ("98_synthetic", 0, "fast"), ("98_synthetic", 1, "fast")]
+    first, second = entries
+    assert first["results"] == {"score": 0.5, "per_seed": {"seed_squared": 0}}
+    assert second["results"] == {"score": 0.6, "per_seed": {"seed_squared": 1}}
+    assert first["timings"] == {"busy_seconds": 1.0}
+    # the kernel burnt one second of CPU; the wall time covers at least that much spread over the cores
+    assert first["cpu_seconds"] >= 0.95
+    assert first["wall_seconds"] >= first["cpu_seconds"] / (os.cpu_count() or 1)
+    assert first["device"] == "CPU only (synthetic)"
+    assert first["machine"]["logical_cores"] == os.cpu_count() and first["machine"]["ram_gib"] > 0
+    assert set(first["versions"]) == {"python", "tensorflow", "keras", "numpy", "gymnasium", "ale-py"}
+    assert first["versions"]["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert first["date"].endswith("Z") and first["parameters"] == {"SEED": 0}
+    executed = nbformat.read(tmp_path / "runs" / "98_synthetic-seed1-fast.ipynb", as_version=4)
+    injected = [cell for cell in executed.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+    assert injected and "SEED = 1" in injected[0].source
+    # the README table is regenerated from the file, between the markers only
+    text = readme.read_text()
+    assert "(old table)" not in text and text.startswith("# A course") and text.endswith("More text.\n")
+    assert full_runs.table_in_readme(text) == full_runs.render_table(entries)
+    assert "`score` 0.55 ± 0.07071" in text and "`per_seed.seed_squared` 0.5 ± 0.7071" in text
+    assert "quick run (FAST=1)" in text and "| 0, 1 |" in text
+
+
+@pytest.mark.parametrize("check, report, message", [
+    ("assert score > 0.9, 'learned nothing'", True, "AssertionError: learned nothing"),
+    ("pass", False, "wrote no 97_failing.json"),
+])
+def test_failing_notebook_records_nothing(tmp_path, capsys, check, report, message):
+    notebook = write_synthetic_notebook(tmp_path / "97_failing.ipynb", check=check, report=report)
+    readme = tmp_path / "README.md"
+    readme.write_text(README_STUB)
+    results = tmp_path / "results.json"
+    results.write_text("[]\n")
+    status = full_runs.main([str(notebook), "--fast", "--results", str(results), "--readme", str(readme),
+                             "--runs-dir", str(tmp_path / "runs"), "--quiet"])
+    assert status == 1
+    assert message in capsys.readouterr().err
+    assert results.read_text() == "[]\n" and readme.read_text() == README_STUB
+
+
+def test_quick_runs_stay_out_of_the_committed_results(tmp_path, monkeypatch, capsys):
+    committed = tmp_path / "full_runs.json"
+    committed.write_text("[]\n")
+    monkeypatch.setattr(full_runs, "DEFAULT_RESULTS", committed)
+    monkeypatch.setattr(full_runs, "DEFAULT_README", tmp_path / "README.md")  # absent: writing it would fail
+    notebook = write_synthetic_notebook(tmp_path / "96_quick.ipynb")
+    status = full_runs.main([str(notebook), "--fast", "--runs-dir", str(tmp_path / "runs"), "--quiet"])
+    assert status == 0
+    assert "not recorded" in capsys.readouterr().out
+    assert committed.read_text() == "[]\n"
+
+
+def test_unknown_notebook_is_a_clear_error(tmp_path):
+    result = subprocess.run([sys.executable, str(SCRIPT), "05_transformers", "--fast",
+                             "--results", str(tmp_path / "r.json")], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "unknown notebook '05_transformers'" in result.stderr
+    assert "01_nonlinear_classification" in result.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_notebook_names_resolve():
+    assert full_runs.resolve_notebook("03").name == "03_mnist_convnets.ipynb"
+    assert full_runs.resolve_notebook("3").name == "03_mnist_convnets.ipynb"
+    assert full_runs.resolve_notebook("01_nonlinear_classification").name == "01_nonlinear_classification.ipynb"
+    assert full_runs.resolve_notebook("notebooks/02_autoencoders.ipynb").name == "02_autoencoders.ipynb"
+    with pytest.raises(ValueError, match="unknown notebook"):
+        full_runs.resolve_notebook("9")
+
+
+def entry(notebook, seed, mode="full", **results):
+    return {"notebook": notebook, "seed": seed, "mode": mode, "parameters": {"SEED": seed},
+            "results": results, "timings": {}, "wall_seconds": 60.0, "cpu_seconds": 100.0,
+            "date": "2026-01-02T03:04:05Z", "machine": {"logical_cores": 2, "cpu_model": "CPU", "ram_gib": 8.0,
+                                                        "gpus": []}, "versions": {"python": "3.11.7"}}
+
+
+def test_rerun_replaces_the_same_notebook_seed_and_mode():
+    old = [entry("01_a", 0, accuracy=0.9), entry("01_a", 1, accuracy=0.8), entry("01_a", 0, "fast", accuracy=0.7)]
+    merged = full_runs.merge_entries(old, [entry("01_a", 0, accuracy=0.95)])
+    assert [(item["seed"], item["mode"], item["results"]["accuracy"]) for item in merged] == [
+        (0, "fast", 0.7), (0, "full", 0.95), (1, "full", 0.8)]
+
+
+def test_table_summarises_seeds_and_separates_machines():
+    gpu = entry("02_b", 0, loss=0.25)
+    gpu["machine"] = dict(gpu["machine"], gpus=["NVIDIA H100"])
+    table = full_runs.render_table([entry("02_b", 0, loss=0.2), entry("02_b", 1, loss=0.3), gpu])
+    rows = [line for line in table.splitlines() if line.startswith("| 02_b")]
+    assert len(rows) == 2
+    assert any("`loss` 0.25 ± 0.07071" in row and "| 0, 1 |" in row and "no GPU" in row for row in rows)
+    assert any("`loss` 0.25 |" in row and "GPU NVIDIA H100" in row for row in rows)
+    assert full_runs.render_table([]).startswith("No full run is recorded yet")
+
+
+def test_readme_table_agrees_with_the_results_file():
+    entries = full_runs.load_entries(full_runs.DEFAULT_RESULTS)
+    assert all(item["mode"] == "full" for item in entries), "quick runs do not belong in results/full_runs.json"
+    readme_table = full_runs.table_in_readme((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert readme_table == full_runs.render_table(entries), (
+        "README.md's results table differs from results/full_runs.json: run python scripts/full_runs.py --readme-only")
+
+
+def quickest_reporting_notebook():
+    """The course notebook with the shortest quick run that already reports its results."""
+    for stem in ("01_nonlinear_classification", "03_mnist_convnets", "02_autoencoders", "04_atari_dqn"):
+        path = ROOT / "notebooks" / f"{stem}.ipynb"
+        if path.is_file() and "report_results(" in path.read_text(encoding="utf-8"):
+            return path
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(quickest_reporting_notebook() is None, reason="no course notebook calls report_results yet")
+def test_course_notebook_quick_run(tmp_path, capsys):
+    notebook = quickest_reporting_notebook()
+    readme = tmp_path / "README.md"
+    readme.write_text(README_STUB)
+    results = tmp_path / "results.json"
+    status = full_runs.main([notebook.stem, "--fast", "--results", str(results), "--readme", str(readme),
+                             "--runs-dir", str(tmp_path / "runs"), "--quiet"])
+    assert status == 0, capsys.readouterr().err
+    (recorded,) = json.loads(results.read_text())
+    assert recorded["notebook"] == notebook.stem and recorded["mode"] == "fast" and recorded["seed"] == 0
+    assert recorded["results"], "the notebook reported no results"
+    assert recorded["device"] and recorded["device"].startswith(("CPU only", "GPU:"))
+    assert recorded["cpu_seconds"] > 1 and recorded["wall_seconds"] > 1
+    assert full_runs.table_in_readme(readme.read_text()) == full_runs.render_table([recorded])
