@@ -261,6 +261,18 @@ def read_checkpoint(path) -> tuple[dict, dict[str, np.ndarray]]:
     return meta, arrays
 
 
+def read_metadata(path) -> dict:
+    """A checkpoint's metadata only (step, epsilon, log, config, ...), without its arrays."""
+    path = _checkpoint_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path} has checkpoint format {meta.get('format_version')}, this code reads {FORMAT_VERSION}")
+    return meta
+
+
 def network_weights(path, name) -> list[np.ndarray]:
     """The weights of network `name` stored in a checkpoint, as a list of arrays."""
     meta, arrays = read_checkpoint(path)

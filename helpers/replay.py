@@ -376,7 +376,32 @@ class AtariReplayBuffer:
             f"stack_size={self.stack_size}, stored={len(self)})"
         )
 
+    # ------------------------------------------------------------- releasing
+    def release(self) -> None:
+        """Free the buffer's memory now, even while something still refers to the buffer.
+
+        A notebook cell that is interrupted and run again would otherwise allocate a
+        second multi-GB buffer while the first one is still referenced (by the old
+        variable, or by the interrupted call's traceback). After `release()` the buffer
+        is empty and holds no memory; adding to it or sampling from it raises.
+        """
+        empty = (0, *self.frame_shape)
+        self._frames = np.zeros(empty, dtype=np.uint8)
+        for name in ("_actions", "_rewards", "_flags", "_steps"):
+            setattr(self, name, np.zeros(0, dtype=getattr(self, name).dtype))
+        self._position = self._written = self._num_starts = self._episode_steps = 0
+        self._episode = "released"
+
+    @property
+    def released(self) -> bool:
+        """True after `release()`."""
+        return self._episode == "released"
+
     # ----------------------------------------------------------------- adding
+    def _check_not_released(self) -> None:
+        if self.released:
+            raise ValueError("this AtariReplayBuffer was released (its memory freed); create a new one")
+
     def _check_frame(self, name: str, frame) -> np.ndarray:
         frame = np.asarray(frame)
         if frame.shape != self.frame_shape:
@@ -408,6 +433,7 @@ class AtariReplayBuffer:
         Starting a new episode while one is still open simply leaves the open one
         without a terminal flag (its last transition bootstraps, like a truncation).
         """
+        self._check_not_released()
         first_frame = self._check_frame("first_frame", first_frame)
         if self._episode == "open" and self._episode_steps == 0:
             # the previous episode has no transition yet: replace its start frame
@@ -423,6 +449,7 @@ class AtariReplayBuffer:
         After `terminated` or `truncated` the episode is closed: call `start_episode`
         with the new reset frame before the next `add`.
         """
+        self._check_not_released()
         if self._episode != "open":
             if self._episode == "none":
                 raise ValueError("call start_episode(first_frame) with the reset frame before add()")
@@ -457,6 +484,7 @@ class AtariReplayBuffer:
         observations and next_observations are (batch_size, stack_size, *frame_shape)
         uint8, oldest frame first; actions int64, rewards float32, terminated float32.
         """
+        self._check_not_released()
         batch_size = _check_batch_size(batch_size, len(self), "Atari replay buffer")
         slots = self._rng.integers(0, self._written, size=batch_size)
         for _ in range(64):  # rejection sampling keeps the draw uniform over valid slots
@@ -488,6 +516,7 @@ class AtariReplayBuffer:
     # ------------------------------------------------------------ save / load
     def save(self, path) -> None:
         """Write frames, side arrays, cursor, episode state and random state to `path` (.npz)."""
+        self._check_not_released()
         arrays = {name: array[: self._written] for name, array in self._arrays().items()}
         np.savez(
             _npz_path(path),

@@ -152,3 +152,14 @@ def test_clear_errors(tmp_path, trained):
     with pytest.raises(ValueError):
         checkpoints.load_checkpoint(tmp_path / "a.npz", networks={"q": small})
     assert not checkpoints.checkpoint_exists(tmp_path / "missing.npz")
+
+
+def test_read_metadata_gives_the_config_and_step_without_the_arrays(tmp_path):
+    keras = pytest.importorskip("keras")
+    network = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    path = tmp_path / "run.ckpt.npz"
+    checkpoints.save_checkpoint(path, step=7, networks={"q": network}, config={"buffer_size": 10}, log={"step": [7]})
+    meta = checkpoints.read_metadata(path)
+    assert meta["step"] == 7 and meta["config"] == {"buffer_size": 10} and meta["log"] == {"step": [7]}
+    with pytest.raises(FileNotFoundError):
+        checkpoints.read_metadata(tmp_path / "missing.ckpt.npz")

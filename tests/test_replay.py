@@ -391,3 +391,20 @@ def test_atari_buffer_matches_the_real_environment_wrapper():
     for row in zip(*batch):
         assert key(*row) in transitions
     env.close()
+
+
+def test_atari_buffer_release_frees_the_memory_while_still_referenced():
+    buffer = replay.AtariReplayBuffer(100, frame_shape=SMALL, stack_size=4, seed=0, verbose=False)
+    frame = np.zeros(SMALL, dtype=np.uint8)
+    buffer.start_episode(frame)
+    for _ in range(10):
+        buffer.add(0, 1.0, frame, False)
+    still_referenced = [buffer]  # like an interrupted call's traceback
+    buffer.release()
+    assert still_referenced[0].released and buffer.nbytes == 0 and len(buffer) == 0
+    with pytest.raises(ValueError, match="released"):
+        buffer.sample(1)
+    with pytest.raises(ValueError, match="released"):
+        buffer.add(0, 1.0, frame, False)
+    with pytest.raises(ValueError, match="released"):
+        buffer.start_episode(frame)
