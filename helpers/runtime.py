@@ -198,6 +198,14 @@ def _format(value) -> str:
     return str(value)
 
 
+class ResultsReport(dict):
+    """The dict `report_results` returns. Jupyter does not echo it as the cell's value
+    (the results were just printed, one per line); it is a plain dict otherwise."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 def report_results(notebook: str, results: dict, timings: dict | None = None, **run_info) -> dict:
     """Print a notebook's named results, one per line, and record them for the tools.
 
@@ -206,7 +214,8 @@ def report_results(notebook: str, results: dict, timings: dict | None = None, **
     run to run. `run_info` says how the run was made (for example `seed=SEED, fast=FAST`).
     When the environment variable COURSE_RESULTS_DIR is set (the tests and
     scripts/full_runs.py set it), the report is also written to
-    `$COURSE_RESULTS_DIR/<notebook>.json`. Returns the report as a dict.
+    `$COURSE_RESULTS_DIR/<notebook>.json`. Returns the report as a dict, which Jupyter
+    does not display again when the call ends a cell.
     """
     if not isinstance(notebook, str) or not notebook or "/" in notebook:
         raise ValueError(f"notebook must be the notebook's name without a folder, e.g. '01_nonlinear_classification', "
@@ -215,12 +224,12 @@ def report_results(notebook: str, results: dict, timings: dict | None = None, **
         raise TypeError(f"results must be a non-empty dict of named results, got {type(results).__name__}")
     if timings is not None and not isinstance(timings, dict):
         raise TypeError(f"timings must be a dict (name -> seconds or steps/s) or None, got {type(timings).__name__}")
-    report = {
+    report = ResultsReport({
         "notebook": notebook,
         "run": _plain(run_info, "run_info"),
         "results": _plain(results, "results"),
         "timings": _plain(timings or {}, "timings"),
-    }
+    })
     width = max(len(name) for name in list(report["results"]) + list(report["timings"]) + list(report["run"]))
     for name, value in report["run"].items():
         print(f"{name:<{width}}  {_format(value)}")

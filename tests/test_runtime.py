@@ -135,3 +135,18 @@ def test_quiet_tensorflow_hides_the_cpp_start_up_lines():
 ])
 def test_start_up_noise_filter_keeps_errors(line, noise):
     assert bool(runtime._STARTUP_NOISE.match(line)) is noise
+
+
+def test_report_results_is_not_echoed_by_jupyter(monkeypatch):
+    """A notebook's last cell ends with the call: its value must not be shown again under the printed lines."""
+    import nbclient
+    import nbformat
+
+    monkeypatch.delenv("COURSE_RESULTS_DIR", raising=False)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "from helpers import runtime\nruntime.report_results('01_demo', {'accuracy': 0.5}, seed=0)")]
+    nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120).execute()
+    outputs = notebook.cells[0].outputs
+    assert [output["output_type"] for output in outputs] == ["stream"], outputs
+    assert "accuracy" in outputs[0]["text"] and "'results'" not in outputs[0]["text"]
