@@ -1,26 +1,33 @@
-"""Benchmark: the notebook's final ConvNet against the Keras-example ConvNet, same machine, one run.
+"""Benchmark: the notebook's final ConvNet against the Keras-example ConvNet, over several seeds, one process.
 
-    python benchmarks/mnist_convnet.py            # full: both models on all of MNIST (~8 min on 2 CPU cores)
-    python benchmarks/mnist_convnet.py --quick    # smoke test: a subset and one epoch each
+    python benchmarks/mnist_convnet.py            # full: 3 seeds of each model on all of MNIST (~25 min, 2 CPU cores)
+    python benchmarks/mnist_convnet.py --quick    # smoke test: 5,000 images, one epoch per model
 
-Trains, one after the other,
+Trains, alternating the order of the two models so that a machine that slows down or
+speeds up during the run affects both alike (default order: reference seed 0, final
+seed 0, final seed 1, reference seed 1, final seed 2, reference seed 2),
 
 * the reference "simple MNIST ConvNet" of the Keras examples (Conv 32 3x3 -> max-pool ->
   Conv 64 3x3 -> max-pool -> flatten -> dropout 0.5 -> dense 10; Adam, batch 128,
   15 epochs, validation_split=0.1), fed with NumPy arrays as in the example, and
-* the final model of notebooks/03_mnist_convnets.ipynb (same definition, same
-  tf.data pipeline, augmentation layers and schedule; keep the two in sync),
+* the final model of notebooks/03_mnist_convnets.ipynb (same definition, loss, schedule
+  and tf.data pipeline; tests/test_mnist_benchmark_sync.py keeps the two in sync).
 
-and prints each model's test accuracy and training wall time and the ratio of the two
-wall times (and of their CPU times, which a busy or throttled machine disturbs less).
-Timings on a shared machine are noisy: compare ratios from one run.
+Both train on the first 54,000 training images and validate on the last 6,000 (the
+reference through validation_split=0.1, as in the example). Both are compiled with the
+same explicit `jit_compile` (default False, which is also what Keras's "auto" picks on
+a CPU-only machine). For every run it prints the final validation accuracy, the test
+accuracy and the training wall and CPU time; at the end the per-model mean +- sd of the
+accuracies and the median training times and their ratio final / reference (goal: at
+most 2). The test set is evaluated once per trained model, after training, and chooses
+nothing: set-ups are compared on the validation accuracies.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import statistics
 import sys
 
 from helpers import runtime
@@ -38,7 +45,10 @@ REFERENCE_BATCH_SIZE = 128
 FINAL_EPOCHS = 13
 FINAL_BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 3e-3
+WARMUP_FRACTION = 0.2                 # of the training steps: linear warm-up from PEAK / 10 to PEAK
+FINAL_LEARNING_RATE_FRACTION = 0.01   # of PEAK: where the cosine decay ends
 LABEL_SMOOTHING = 0.1
+DEFAULT_ORDER = "R0,F0,F1,R1,F2,R2"
 
 
 def build_reference_model():
@@ -56,6 +66,14 @@ def build_reference_model():
 
 
 # ---- the notebook's final model (notebooks/03_mnist_convnets.ipynb, section 6) ----
+def build_augmentation():
+    return keras.Sequential([
+        keras.layers.RandomRotation(0.03, fill_mode="constant"),
+        keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+        keras.layers.RandomZoom(0.1, fill_mode="constant"),
+    ], name="augmentation")
+
+
 def conv_block(inputs, filters, pool, name):
     hidden = keras.layers.Conv2D(filters, 3, use_bias=False, name=f"{name}_conv")(inputs)
     if pool:
@@ -80,96 +98,132 @@ def build_final_model():
     return keras.Model(inputs, outputs, name="modern_convnet")
 
 
-def build_augmentation():
-    return keras.Sequential([
-        keras.layers.RandomRotation(0.03, fill_mode="constant"),
-        keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
-        keras.layers.RandomZoom(0.1, fill_mode="constant"),
-    ], name="augmentation")
-
-
 def smoothed_crossentropy(labels, probabilities):
     targets = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(labels, (-1,)), "int32"), 10)
     return keras.losses.categorical_crossentropy(targets, probabilities, label_smoothing=LABEL_SMOOTHING)
 
 
-def learning_rate_schedule(total_steps):
-    warmup_steps = total_steps // 5
+def make_learning_rate_schedule(total_steps):
+    warmup_steps = int(total_steps * WARMUP_FRACTION)
     return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=PEAK_LEARNING_RATE / 10, warmup_target=PEAK_LEARNING_RATE, warmup_steps=warmup_steps,
-        decay_steps=total_steps - warmup_steps, alpha=0.01)
+        decay_steps=total_steps - warmup_steps, alpha=FINAL_LEARNING_RATE_FRACTION)
 # ------------------------------------------------------------------------------------
 
 
-def train_reference(train_images, train_labels, test_images, test_labels, epochs, seed):
+def train_reference(images, labels, test_images, test_labels, epochs, seed, jit_compile):
     runtime.set_seed(seed)
     model = build_reference_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    images = convnets.prepare_images(train_images)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=jit_compile)
+    images = convnets.prepare_images(images)
     with runtime.Timer() as timer:
-        model.fit(images, train_labels, batch_size=REFERENCE_BATCH_SIZE, epochs=epochs, validation_split=0.1,
-                  verbose=2)
-    accuracy = model.evaluate(convnets.prepare_images(test_images), test_labels, batch_size=1024, verbose=0)[1]
-    return accuracy, timer.seconds, timer.cpu_seconds
+        history = model.fit(images, labels, batch_size=REFERENCE_BATCH_SIZE, epochs=epochs, validation_split=0.1,
+                            verbose=2)
+    test_accuracy = model.evaluate(convnets.prepare_images(test_images), test_labels, batch_size=1024, verbose=0)[1]
+    return history.history["val_accuracy"][-1], test_accuracy, timer.seconds, timer.cpu_seconds
 
 
 def train_final(train_images, train_labels, validation_images, validation_labels, test_images, test_labels,
-                epochs, seed):
+                epochs, seed, jit_compile):
     runtime.set_seed(seed)
     model = build_final_model()
     train_dataset = convnets.make_dataset(train_images, train_labels, FINAL_BATCH_SIZE, shuffle=True, seed=seed)
     validation_dataset = convnets.make_dataset(validation_images, validation_labels, 1024)
     total_steps = epochs * int(np.ceil(len(train_images) / FINAL_BATCH_SIZE))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate_schedule(total_steps)),
-                  loss=smoothed_crossentropy, metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(make_learning_rate_schedule(total_steps)),
+                  loss=smoothed_crossentropy, metrics=["accuracy"], jit_compile=jit_compile)
     with runtime.Timer() as timer:
-        model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset, verbose=2)
-    accuracy = model.evaluate(convnets.make_dataset(test_images, test_labels, 1024), verbose=0)[1]
-    return accuracy, timer.seconds, timer.cpu_seconds
+        history = model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset, verbose=2)
+    test_accuracy = model.evaluate(convnets.make_dataset(test_images, test_labels, 1024), verbose=0)[1]
+    return history.history["val_accuracy"][-1], test_accuracy, timer.seconds, timer.cpu_seconds
+
+
+def parse_order(text):
+    """'R0,F0,F1' -> [("reference", 0), ("final", 0), ("final", 1)]."""
+    runs = []
+    for item in text.split(","):
+        item = item.strip()
+        if len(item) < 2 or item[0] not in "RF" or not item[1:].isdigit():
+            raise ValueError(f"--order items look like R0 (reference, seed 0) or F2 (final, seed 2), got {item!r}")
+        runs.append(("reference" if item[0] == "R" else "final", int(item[1:])))
+    return runs
+
+
+def summary(values):
+    return (statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke test: 5,000 images, one epoch per model")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--order", default=DEFAULT_ORDER,
+                        help=f"runs in order, R<seed> = reference, F<seed> = final model (default {DEFAULT_ORDER})")
+    parser.add_argument("--jit-compile", action="store_true", help="compile both models with XLA (default: off)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
+    runs = parse_order(args.order)
 
     print(runtime.describe_device(), flush=True)
     (train_images_all, train_labels_all), (test_images, test_labels) = data.load_mnist()
-    num_train = 5_000 if args.quick else 60_000
-    reference_epochs = 1 if args.quick else REFERENCE_EPOCHS
-    final_epochs = 1 if args.quick else FINAL_EPOCHS
+    num_images = 5_000 if args.quick else 60_000
+    split = int(num_images * NUM_TRAIN / 60_000)
+    epochs = {"reference": 1 if args.quick else REFERENCE_EPOCHS, "final": 1 if args.quick else FINAL_EPOCHS}
+    print(f"order {args.order}; jit_compile={args.jit_compile}; {split:,} training and {num_images - split:,} "
+          f"validation images; epochs {epochs}", flush=True)
 
-    # The reference takes 60,000 images and splits off the last 10 % itself (validation_split=0.1);
-    # the final model gets the same 54,000 training and 6,000 validation images as a tf.data pipeline.
-    split = int(num_train * NUM_TRAIN / 60_000)
-    print(f"\n== reference (Keras example): {reference_epochs} epochs, batch {REFERENCE_BATCH_SIZE}", flush=True)
-    reference_accuracy, reference_seconds, reference_cpu = train_reference(
-        train_images_all[:num_train], train_labels_all[:num_train], test_images, test_labels, reference_epochs,
-        args.seed)
-    print(f"\n== final model (notebook 3): {final_epochs} epochs, batch {FINAL_BATCH_SIZE}", flush=True)
-    final_accuracy, final_seconds, final_cpu = train_final(
-        train_images_all[:split], train_labels_all[:split], train_images_all[split:num_train],
-        train_labels_all[split:num_train], test_images, test_labels, final_epochs, args.seed)
+    records = []
+    for model_name, seed in runs:
+        print(f"\n== {model_name} model, seed {seed}: {epochs[model_name]} epochs", flush=True)
+        if model_name == "reference":
+            # 60,000 images in, the example's validation_split=0.1 keeps the last 6,000 for validation
+            outcome = train_reference(train_images_all[:num_images], train_labels_all[:num_images], test_images,
+                                      test_labels, epochs[model_name], seed, args.jit_compile)
+        else:
+            outcome = train_final(train_images_all[:split], train_labels_all[:split],
+                                  train_images_all[split:num_images], train_labels_all[split:num_images],
+                                  test_images, test_labels, epochs[model_name], seed, args.jit_compile)
+        validation_accuracy, test_accuracy, seconds, cpu_seconds = outcome
+        record = {"model": model_name, "seed": seed, "validation_accuracy": round(float(validation_accuracy), 4),
+                  "test_accuracy": round(float(test_accuracy), 4), "train_seconds": round(seconds, 1),
+                  "train_cpu_seconds": round(cpu_seconds, 1)}
+        records.append(record)
+        print(f"-> {model_name} seed {seed}: validation accuracy {validation_accuracy:.4f}, test accuracy "
+              f"{test_accuracy:.4f}, training {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU", flush=True)
 
-    ratio = final_seconds / reference_seconds
-    cpu_ratio = final_cpu / reference_cpu
-    results = {
-        "mode": "quick" if args.quick else "full",
-        "reference": {"test_accuracy": round(reference_accuracy, 4), "train_seconds": round(reference_seconds, 1),
-                      "train_cpu_seconds": round(reference_cpu, 1)},
-        "final": {"test_accuracy": round(final_accuracy, 4), "train_seconds": round(final_seconds, 1),
-                  "train_cpu_seconds": round(final_cpu, 1)},
-        "wall_time_ratio_final_over_reference": round(ratio, 2),
-        "cpu_time_ratio_final_over_reference": round(cpu_ratio, 2),
-    }
-    print("\n== results")
-    print(f"reference ConvNet : test accuracy {reference_accuracy:.4f}, training {reference_seconds:7.1f} s wall, "
-          f"{reference_cpu:7.1f} s CPU")
-    print(f"final ConvNet     : test accuracy {final_accuracy:.4f}, training {final_seconds:7.1f} s wall, "
-          f"{final_cpu:7.1f} s CPU")
-    print(f"wall-time ratio final / reference: {ratio:.2f} (goal: at most 2); CPU-time ratio: {cpu_ratio:.2f}")
+    print("\n== results (in the order run)")
+    for record in records:
+        print(f"{record['model']:9s} seed {record['seed']}: validation {record['validation_accuracy']:.4f}  "
+              f"test {record['test_accuracy']:.4f}  wall {record['train_seconds']:7.1f} s  "
+              f"CPU {record['train_cpu_seconds']:7.1f} s")
+    totals = {}
+    for model_name in ("reference", "final"):
+        mine = [record for record in records if record["model"] == model_name]
+        if not mine:
+            continue
+        validation_mean, validation_sd = summary([record["validation_accuracy"] for record in mine])
+        test_mean, test_sd = summary([record["test_accuracy"] for record in mine])
+        totals[model_name] = {
+            "runs": len(mine),
+            "validation_accuracy_mean": round(validation_mean, 4), "validation_accuracy_sd": round(validation_sd, 4),
+            "test_accuracy_mean": round(test_mean, 4), "test_accuracy_sd": round(test_sd, 4),
+            "test_accuracy_min": min(record["test_accuracy"] for record in mine),
+            "median_train_seconds": round(statistics.median(record["train_seconds"] for record in mine), 1),
+            "median_train_cpu_seconds": round(statistics.median(record["train_cpu_seconds"] for record in mine), 1),
+        }
+        print(f"{model_name:9s} ({len(mine)} runs): validation {validation_mean:.4f} +- {validation_sd:.4f}, "
+              f"test {test_mean:.4f} +- {test_sd:.4f} (min {totals[model_name]['test_accuracy_min']:.4f}), "
+              f"median training {totals[model_name]['median_train_seconds']:.1f} s wall, "
+              f"{totals[model_name]['median_train_cpu_seconds']:.1f} s CPU")
+    results = {"mode": "quick" if args.quick else "full", "order": args.order, "jit_compile": args.jit_compile,
+               "runs": records, "summary": totals}
+    if len(totals) == 2:
+        wall_ratio = totals["final"]["median_train_seconds"] / totals["reference"]["median_train_seconds"]
+        cpu_ratio = totals["final"]["median_train_cpu_seconds"] / totals["reference"]["median_train_cpu_seconds"]
+        results["median_wall_time_ratio_final_over_reference"] = round(wall_ratio, 2)
+        results["median_cpu_time_ratio_final_over_reference"] = round(cpu_ratio, 2)
+        print(f"median wall-time ratio final / reference: {wall_ratio:.2f} (goal: at most 2); "
+              f"median CPU-time ratio: {cpu_ratio:.2f}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)

@@ -1,10 +1,9 @@
-"""benchmarks/mnist_convnet.py must train the same final model as notebook 3."""
+"""benchmarks/mnist_convnet.py must train the same final model, with the same loss and schedule, as notebook 3."""
 
 import ast
 import importlib.util
 import json
 import pathlib
-import re
 
 import numpy as np
 import pytest
@@ -14,6 +13,10 @@ keras = pytest.importorskip("keras")
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_mnist_convnets.ipynb"
 BENCHMARK = ROOT / "benchmarks" / "mnist_convnet.py"
+SCHEDULE_SETTINGS = ["FINAL_EPOCHS", "FINAL_BATCH_SIZE", "PEAK_LEARNING_RATE", "WARMUP_FRACTION",
+                     "FINAL_LEARNING_RATE_FRACTION", "NUM_TRAIN", "LABEL_SMOOTHING"]
+FINAL_MODEL_FUNCTIONS = ["build_augmentation", "conv_block", "build_final_model", "smoothed_crossentropy",
+                         "make_learning_rate_schedule"]
 
 
 def notebook_code_cells():
@@ -37,6 +40,27 @@ def full_run_value(parameters_source, name):
     raise AssertionError(f"{name} is not set in the notebook's parameters cell")
 
 
+def notebook_final_model_code():
+    """The notebook's top-level definitions of the final model, its loss and its schedule (only the `def`s,
+    nothing that trains), run in a fresh namespace with the full-run parameters."""
+    cells = notebook_code_cells()
+    namespace = {"keras": keras, "np": np}
+    namespace.update({name: full_run_value(cells[0], name) for name in SCHEDULE_SETTINGS})
+    found = set()
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:  # IPython magics; none of the definitions we need
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in FINAL_MODEL_FUNCTIONS:
+                exec(compile(ast.Module(body=[node], type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
+                found.add(node.name)
+    missing = set(FINAL_MODEL_FUNCTIONS) - found
+    assert not missing, f"the notebook no longer defines {sorted(missing)}"
+    return namespace
+
+
 def layer_signature(model):
     signature = []
     for layer in model.layers:
@@ -48,26 +72,11 @@ def layer_signature(model):
     return signature
 
 
-def test_benchmark_uses_the_notebooks_schedule_settings():
+def test_benchmark_uses_the_notebooks_settings():
     parameters = notebook_code_cells()[0]
     benchmark = load_benchmark()
-    assert benchmark.FINAL_EPOCHS == full_run_value(parameters, "FINAL_EPOCHS")
-    assert benchmark.FINAL_BATCH_SIZE == full_run_value(parameters, "FINAL_BATCH_SIZE")
-    assert benchmark.PEAK_LEARNING_RATE == full_run_value(parameters, "PEAK_LEARNING_RATE")
-    assert benchmark.NUM_TRAIN == full_run_value(parameters, "NUM_TRAIN")
-    assert benchmark.LABEL_SMOOTHING == full_run_value(parameters, "LABEL_SMOOTHING")
-
-
-def notebook_final_model_code():
-    """Run the notebook's augmentation layers and its final-model cell up to `final_model = ...`: the
-    definitions of conv_block, build_final_model and smoothed_crossentropy, in a fresh namespace."""
-    cells = notebook_code_cells()
-    augmentation_cell = next(cell for cell in cells if cell.startswith("augmentation = keras.Sequential("))
-    model_cell = next(cell for cell in cells if "def build_final_model():" in cell)
-    namespace = {"keras": keras, "LABEL_SMOOTHING": full_run_value(cells[0], "LABEL_SMOOTHING")}
-    exec(augmentation_cell.split("\n\n")[0], namespace)             # the augmentation layers only
-    exec(re.split(r"\nfinal_model = ", model_cell)[0], namespace)    # the definitions, no training
-    return namespace
+    for name in SCHEDULE_SETTINGS:
+        assert getattr(benchmark, name) == full_run_value(parameters, name), name
 
 
 def test_benchmark_builds_the_notebooks_final_model():
@@ -75,6 +84,13 @@ def test_benchmark_builds_the_notebooks_final_model():
     benchmark_model = load_benchmark().build_final_model()
     assert layer_signature(benchmark_model) == layer_signature(notebook_model)
     assert benchmark_model.count_params() == notebook_model.count_params()
+    assert any(layer.name == "augmentation" for layer in notebook_model.layers)
+
+
+def test_each_final_model_gets_its_own_augmentation_layers():
+    builder = notebook_final_model_code()["build_final_model"]
+    first, second = builder(), builder()
+    assert first.get_layer("augmentation") is not second.get_layer("augmentation")
 
 
 def test_benchmark_uses_the_notebooks_loss():
@@ -88,3 +104,31 @@ def test_benchmark_uses_the_notebooks_loss():
     targets = np.full((4, 10), 0.01)
     targets[np.arange(4), labels] = 0.91
     np.testing.assert_allclose(notebook_loss, -(targets * np.log(probabilities)).sum(axis=1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("total_steps", [13 * 422, 2 * 47, 10])
+def test_benchmark_uses_the_notebooks_schedule(total_steps):
+    namespace = notebook_final_model_code()
+    notebook_schedule = namespace["make_learning_rate_schedule"](total_steps)
+    benchmark_schedule = load_benchmark().make_learning_rate_schedule(total_steps)
+    steps = np.unique(np.linspace(0, total_steps, 50).astype(int))
+    notebook_rates = np.array([float(notebook_schedule(step)) for step in steps])
+    benchmark_rates = np.array([float(benchmark_schedule(step)) for step in steps])
+    np.testing.assert_allclose(benchmark_rates, notebook_rates, rtol=1e-6)
+    # warm-up from a tenth of the peak to the peak over WARMUP_FRACTION of the steps, then down to the final fraction
+    peak, warmup_steps = namespace["PEAK_LEARNING_RATE"], int(total_steps * namespace["WARMUP_FRACTION"])
+    assert float(notebook_schedule(0)) == pytest.approx(peak / 10, rel=1e-5)
+    assert float(notebook_schedule(warmup_steps)) == pytest.approx(peak, rel=1e-5)
+    assert float(notebook_schedule(max(warmup_steps - 1, 0))) < peak or warmup_steps == 0
+    assert float(notebook_schedule(total_steps)) == pytest.approx(peak * namespace["FINAL_LEARNING_RATE_FRACTION"],
+                                                                  rel=1e-4)
+
+
+def test_benchmark_alternates_the_models_over_three_seeds():
+    runs = load_benchmark().parse_order(load_benchmark().DEFAULT_ORDER)
+    for model in ("reference", "final"):
+        assert sorted(seed for name, seed in runs if name == model) == [0, 1, 2]
+    pairs = {(first[0], second[0]) for first, second in zip(runs, runs[1:])}
+    assert {("reference", "final"), ("final", "reference")} <= pairs  # each model runs both before and after the other
+    with pytest.raises(ValueError):
+        load_benchmark().parse_order("R0,X1")
