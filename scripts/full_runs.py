@@ -329,7 +329,10 @@ def summarise(values: list) -> str:
     if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values) and len(values) > 1:
         mean = statistics.fmean(values)
         spread = statistics.stdev(values)
-        return f"{format_number(mean)} ± {format_number(spread) if spread else '0'}"
+        if spread == 0 or not math.isfinite(spread):
+            return f"{format_number(values[0])} ± 0"
+        decimals = min(8, max(0, 1 - math.floor(math.log10(spread))))  # two significant digits of the sd
+        return f"{mean:,.{decimals}f} ± {spread:,.{decimals}f}"
     if all(isinstance(value, list) for value in values) and len(values) > 1:
         if len({len(value) for value in values}) == 1:
             return "[" + ", ".join(summarise([value[index] for value in values])
@@ -405,7 +408,7 @@ def render_table(entries: list[dict]) -> str:
         date = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
         lines.append(f"| {title} | {'<br>'.join(shown)} | {wall} | {cpu} | {seeds} | {date} | "
                      f"{describe_machine(first)} |")
-    versions = entries[-1].get("versions", {})
+    versions = max(entries, key=lambda entry: entry["date"]).get("versions", {})
     library_text = ", ".join(f"{name} {version}" for name, version in versions.items() if version)
     lines.append("")
     lines.append(f"Libraries of the latest run: {library_text}. Every entry, with the notebooks' own timings, "
@@ -515,6 +518,11 @@ def main(argv=None) -> int:
     if not arguments.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         logging.getLogger("papermill").setLevel(logging.INFO)
+    # papermill cannot read `FAST = runtime.env_flag("FAST")` as a literal and says so for every run
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
+    for notebook in arguments.notebook_paths:
+        if not arguments.fast and arguments.atari_steps is None and "ATARI_TOTAL_STEPS" in parameter_names(notebook):
+            print(f"note: {notebook.stem} runs its own full Atari training (no --atari-steps): hours on a CPU")
     arguments.runs_dir.mkdir(parents=True, exist_ok=True)
     new_entries, failures = [], []
     for notebook in arguments.notebook_paths:

@@ -87,7 +87,7 @@ def test_synthetic_notebook_end_to_end(tmp_path, capsys):
     text = readme.read_text()
     assert "(old table)" not in text and text.startswith("# A course") and text.endswith("More text.\n")
     assert full_runs.table_in_readme(text) == full_runs.render_table(entries)
-    assert "`score` 0.55 ± 0.07071" in text and "`per_seed.seed_squared` 0.5 ± 0.7071" in text
+    assert "`score` 0.550 ± 0.071" in text and "`per_seed.seed_squared` 0.50 ± 0.71" in text
     assert "quick run (FAST=1)" in text and "| 0, 1 |" in text
 
 
@@ -158,7 +158,7 @@ def test_table_summarises_seeds_and_separates_machines():
     table = full_runs.render_table([entry("02_b", 0, loss=0.2), entry("02_b", 1, loss=0.3), gpu])
     rows = [line for line in table.splitlines() if line.startswith("| 02_b")]
     assert len(rows) == 2
-    assert any("`loss` 0.25 ± 0.07071" in row and "| 0, 1 |" in row and "no GPU" in row for row in rows)
+    assert any("`loss` 0.250 ± 0.071" in row and "| 0, 1 |" in row and "no GPU" in row for row in rows)
     assert any("`loss` 0.25 |" in row and "GPU NVIDIA H100" in row for row in rows)
     assert full_runs.render_table([]).startswith("No full run is recorded yet")
 
