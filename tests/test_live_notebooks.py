@@ -378,6 +378,18 @@ def test_a_broken_notebook_leaves_the_others_alone(tmp_path, capsys):
     assert not (notebooks_dir / "live" / "02_broken.ipynb").exists()
 
 
+def test_named_notebooks_are_processed_alone(tmp_path):
+    """`make_live_notebooks.py notebooks/02_x.ipynb` touches only that notebook's files."""
+    notebooks_dir = tmp_path / "notebooks"
+    write_notebook(notebooks_dir, demo_cells())
+    other = write_notebook(notebooks_dir, demo_cells(), stem="02_other")
+    assert generate(notebooks_dir, str(other)) == 0
+    assert (notebooks_dir / "live" / "02_other.ipynb").exists()
+    assert (notebooks_dir / "solutions" / "02_other" / "scale_data.py").exists()
+    assert not (notebooks_dir / "live" / "01_demo.ipynb").exists()
+    assert generate(notebooks_dir, "--check") == 1  # 01_demo is still missing its files
+
+
 def test_percent_load_pastes_what_the_test_catches_up(demo):
     """Run the real `%load` line in a kernel started in the live folder: the cell text it
     asks Jupyter to put in place is what `caught_up` executes."""
