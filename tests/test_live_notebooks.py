@@ -48,25 +48,47 @@ REL_TOL, ABS_TOL = 1e-6, 1e-12
 
 
 def caught_up(live_path):
-    """The live notebook with every blank caught up, as `%load` does it in Jupyter: the cell
-    becomes `# %load <path>` followed by the solution file read relative to the notebook."""
+    """The live notebook as a student catches up every blank in Jupyter.
+
+    Each blanked cell runs once with its `%load` line uncommented: the kernel runs the
+    stubs and `%load`, which asks Jupyter to replace the cell by `# %load <path>` and the
+    solution file. The cell after it (a placeholder here) gets exactly that text from the
+    kernel's reply while the notebook runs (see `run_notebook`), and runs it."""
     notebook = nbformat.read(live_path, as_version=4)
-    blanks = 0
+    cells, blanks = [], 0
     for cell in notebook.cells:
         first_line = cell.source.split("\n", 1)[0]
-        match = LOAD_LINE.fullmatch(first_line) if cell.cell_type == "code" else None
-        if match:
-            solution = (pathlib.Path(live_path).parent / match.group(1)).read_text(encoding="utf-8")
-            cell.source = f"# %load {match.group(1)}\n" + solution
-            blanks += 1
+        if cell.cell_type != "code" or not LOAD_LINE.fullmatch(first_line):
+            cells.append(cell)
+            continue
+        load_cell = nbformat.v4.new_code_cell(cell.source[len("# "):], metadata={"catch_up": "load"})
+        load_cell.id = f"{cell.id}-load"
+        pasted = nbformat.v4.new_code_cell(PASTED_NOTHING.format(line=first_line), metadata=dict(cell.metadata))
+        pasted.id = cell.id
+        cells += [load_cell, pasted]
+        blanks += 1
+    notebook.cells = cells
     return notebook, blanks
 
 
+PASTED_NOTHING = "raise RuntimeError('the uncommented {line!r} pasted nothing (is the solution file there?)')"
+
+
 def run_notebook(notebook, cwd, results_dir):
-    """Execute a notebook top to bottom in a fresh kernel, quick mode, recording results."""
+    """Execute a notebook top to bottom in a fresh kernel, quick mode, recording results;
+    a cell after a `%load` cell gets the text `%load` pasted, as in Jupyter."""
     env = dict(os.environ, FAST="1", COURSE_RESULTS_DIR=str(results_dir), TF_CPP_MIN_LOG_LEVEL="3")
+
+    def paste(cell, cell_index, execute_reply):
+        if cell.metadata.get("catch_up") == "load":
+            payloads = [payload for payload in execute_reply["content"].get("payload", [])
+                        if payload.get("source") == "set_next_input"]
+            if payloads:
+                assert payloads[-1].get("replace") is True
+                notebook.cells[cell_index + 1].source = payloads[-1]["text"]
+
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
+                            resources={"metadata": {"path": str(cwd)}}, on_cell_executed=paste)
     client.execute(env=env)
     return notebook
 
@@ -390,25 +412,28 @@ def test_named_notebooks_are_processed_alone(tmp_path):
     assert generate(notebooks_dir, "--check") == 1  # 01_demo is still missing its files
 
 
-def test_percent_load_pastes_what_the_test_catches_up(demo):
-    """Run the real `%load` line in a kernel started in the live folder: the cell text it
-    asks Jupyter to put in place is what `caught_up` executes."""
-    from jupyter_client.manager import start_new_kernel
-
+def test_catch_up_runs_the_stubs_then_exactly_what_percent_load_pastes(demo, tmp_path):
+    """The kernel's own `%load`, run from the live folder, pastes `# %load <path>` and the
+    solution file; that text is what runs after the stubs."""
     live_dir = demo.parent / "live"
     notebook, blanks = caught_up(live_dir / "01_demo.ipynb")
     assert blanks == 2
-    expected = {cell.id: cell.source for cell in notebook.cells}
-    manager, client = start_new_kernel(kernel_name="python3", cwd=str(live_dir))
-    try:
-        for cell_id in ["scale_data", "exercise_squares"]:
-            reply = client.execute_interactive(f"%load ../solutions/01_demo/{cell_id}.py", timeout=60)
-            payloads = [item for item in reply["content"]["payload"] if item["source"] == "set_next_input"]
-            assert len(payloads) == 1 and payloads[0]["replace"] is True
-            assert payloads[0]["text"] == expected[cell_id]
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    load_cells = [cell for cell in notebook.cells if cell.metadata.get("catch_up") == "load"]
+    assert [cell.source.split("\n")[0] for cell in load_cells] == [
+        "%load ../solutions/01_demo/scale_data.py", "%load ../solutions/01_demo/exercise_squares.py"]
+    run_notebook(notebook, live_dir, tmp_path / "live")
+    pasted = {cell.id: cell.source for cell in notebook.cells}
+    solutions = demo.parent / "solutions" / "01_demo"
+    assert pasted["scale_data"] == "# %load ../solutions/01_demo/scale_data.py\n" + SCALE + "\n"
+    assert pasted["exercise_squares"] == ("# %load ../solutions/01_demo/exercise_squares.py\n"
+                                          + (solutions / "exercise_squares.py").read_text())
+
+
+def test_a_missing_solution_file_fails_the_catch_up(demo, tmp_path):
+    (demo.parent / "solutions" / "01_demo" / "scale_data.py").unlink()
+    notebook, _ = caught_up(demo.parent / "live" / "01_demo.ipynb")
+    with pytest.raises(CellExecutionError, match="scale_data.py' was not found"):
+        run_notebook(notebook, demo.parent / "live", tmp_path / "live")
 
 
 def run_demo_live(demo, tmp_path):
@@ -444,9 +469,11 @@ def test_a_solution_file_that_differs_changes_the_results(demo, tmp_path):
 
 
 def test_a_later_cell_needing_a_name_the_solution_lacks_fails(demo, tmp_path):
-    """If the solution file does not define what later cells use (here scale()), the run fails."""
+    """If the solution file lacks a name that later cells use and only the complete cell
+    defined (here `scaled`), the caught-up run fails."""
     solution = demo.parent / "solutions" / "01_demo" / "scale_data.py"
-    solution.write_text("# Scale the data.\nscaled = data * 2.0\n")
+    solution.write_text(SCALE.rsplit("\n\n\n", 1)[0] + "\n")
+    assert "scaled =" not in solution.read_text() and "def scale" in solution.read_text()
     with pytest.raises(CellExecutionError, match="NameError"):
         run_demo_live(demo, tmp_path)
 
