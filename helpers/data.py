@@ -39,7 +39,7 @@ def _check_nonnegative(name: str, value) -> float:
 
 
 # ------------------------------------------------------------- notebook 1: the sphere
-SPHERE_SAMPLINGS = ("radial", "cube")
+SPHERE_SAMPLINGS = ("radial", "cube", "normal")
 
 
 def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float | None = None, seed=None):
@@ -51,6 +51,10 @@ def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float 
     sampling="cube": uniform in the cube [-extent, extent]^dim (extent 1.5 by default);
     then only about 15.5% of 3-D points lie inside, so "always outside" already scores
     about 84.5%.
+    sampling="normal": every coordinate N(0, 1), as in the original 2017 course project
+    (`extent` must stay None); about 20% of 3-D points lie inside (a chi-squared
+    variable with 3 degrees of freedom is below 1 with probability 0.199), so "always
+    outside" scores about 80%.
 
     Returns `(x, y)`: x float32 of shape (n, dim), y int64 of shape (n,) with values 0/1.
     """
@@ -58,6 +62,12 @@ def sphere_points(n: int, dim: int = 3, sampling: str = "radial", extent: float 
     dim = checks.check_int("dim", dim)
     if sampling not in SPHERE_SAMPLINGS:
         raise ValueError(f"unknown sampling {sampling!r}; expected one of {SPHERE_SAMPLINGS}")
+    if sampling == "normal":
+        if extent is not None:
+            raise ValueError("sampling='normal' draws N(0, 1) coordinates and takes no extent; leave extent=None")
+        x = checks.make_rng(seed).normal(size=(n, dim)).astype(np.float32)
+        y = (np.sum(x.astype(np.float64) ** 2, axis=1) < 1.0).astype(np.int64)
+        return x, y
     if extent is None:
         extent = 2.0 if sampling == "radial" else 1.5
     extent = _check_nonnegative("extent", extent)

@@ -20,9 +20,19 @@ def test_sphere_points_labels_match_radius(sampling):
     if sampling == "radial":  # radius uniform in [0, 2]: half inside
         assert 0.45 < y.mean() < 0.55
         assert np.linalg.norm(x, axis=1).max() <= 2.0 + 1e-6
-    else:  # the cube [-1.5, 1.5]^3 holds the sphere's volume fraction 4/3 pi / 27 = 0.155
+    elif sampling == "cube":  # the cube [-1.5, 1.5]^3 holds the sphere's volume fraction 4/3 pi / 27 = 0.155
         assert 0.12 < y.mean() < 0.19
         assert np.abs(x).max() <= 1.5
+    else:  # N(0, 1) coordinates: P(chi-squared with 3 degrees of freedom < 1) = 0.199
+        assert 0.17 < y.mean() < 0.23
+        assert abs(x.mean()) < 0.05 and abs(x.std() - 1) < 0.05
+
+
+def test_sphere_points_normal_sampling_takes_no_extent():
+    with pytest.raises(ValueError, match="no extent"):
+        data.sphere_points(10, sampling="normal", extent=2.0)
+    x, _ = data.sphere_points(500, sampling="normal", seed=5)
+    np.testing.assert_array_equal(x, data.sphere_points(500, sampling="normal", seed=5)[0])
 
 
 def test_sphere_points_radial_is_balanced_in_any_dimension():

@@ -1,0 +1,8 @@
+# Train the sphere classifier on the 100 points, full batch: sphere_model, sphere_steps.
+runtime.set_seed(SEED)
+sphere_steps = 1000 if FAST else 2000
+sphere_model = build_sphere_classifier()
+start = time.perf_counter()
+final_loss = fit_full_batch(sphere_model, train_x, train_y, sphere_steps)
+sphere_train_seconds = time.perf_counter() - start
+print(f"{sphere_steps} steps in {sphere_train_seconds:.1f} s, final training loss {final_loss:.3f}")
