@@ -1,6 +1,6 @@
 # Build the n-k-n "learn binary" autoencoder: build_binary_autoencoder(num_inputs, code_size, ...)
 # -> (autoencoder, encoder). Sigmoid code, softmax decoder with a small L2 penalty on its weights,
-# cross-entropy, Adam. Later cells train it and read the codes from `encoder`; exercise 1 calls it with 16 and 4.
+# cross-entropy, Adam. Later cells train it and read the codes from `encoder`.
 def build_binary_autoencoder(num_inputs=8, code_size=3, decoder_weight_penalty=1e-4, learning_rate=0.05):
     """A compiled num_inputs-code_size-num_inputs autoencoder and its encoder."""
     encoder = keras.Sequential([keras.Input(shape=(num_inputs,)),
