@@ -10,5 +10,5 @@ def epsilon_greedy(observation, epsilon, q_function, num_actions, rng):
     """A random action with probability epsilon, otherwise the action with the highest Q-value."""
     if rng.random() < epsilon:
         return int(rng.integers(num_actions))
-    q_values = q_function(observation[None])  # add a batch axis of one: shape (1, num_actions)
+    q_values = q_function(observation[None]).numpy()  # add a batch axis of one: shape (1, num_actions)
     return int(np.argmax(q_values[0]))
