@@ -1,6 +1,6 @@
 """Benchmark: the notebook's final ConvNet against the Keras-example ConvNet, over several seeds, one process.
 
-    python benchmarks/mnist_convnet.py            # full: 3 seeds of each model on all of MNIST (~25 min, 2 CPU cores)
+    python benchmarks/mnist_convnet.py            # full: 3 seeds of each model on all of MNIST (25-30 min, 2 CPU cores)
     python benchmarks/mnist_convnet.py --quick    # smoke test: 5,000 images, one epoch per model
 
 Trains, alternating the order of the two models so that a machine that slows down or
