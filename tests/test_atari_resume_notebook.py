@@ -59,7 +59,7 @@ envs.make_atari_env = _interrupted_atari_env
 
 REPORT = """
 import gc, json
-_buffers = [obj for obj in gc.get_objects() if isinstance(obj, replay.AtariReplayBuffer)]
+_buffers = [obj for obj in gc.get_objects() if type(obj) is replay.AtariReplayBuffer]  # type(): dead weak proxies do not raise
 _meta = checkpoints.read_checkpoint(atari_checkpoint_path if "atari_checkpoint_path" in globals()
                                     else CHECKPOINT_DIR / f"atari-{ATARI_GAME}.ckpt.npz")[0]
 print(json.dumps({
