@@ -136,11 +136,26 @@ def complete_results(path, session_dir, scratch_dir):
     return recorded_results(scratch_dir, path.stem), "run here"
 
 
+def float_pairs(expected, actual):
+    """The (complete, live) pairs of float results, for the report of how close they are."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return [pair for key in expected if key in actual for pair in float_pairs(expected[key], actual[key])]
+    if isinstance(expected, list) and isinstance(actual, list):
+        return [pair for one, other in zip(expected, actual) for pair in float_pairs(one, other)]
+    return [(expected, actual)] if isinstance(expected, float) and isinstance(actual, float) else []
+
+
 def assert_same_results(complete_report, live_report):
     assert live_report["run"].get("seed") == complete_report["run"].get("seed"), (complete_report["run"],
                                                                                   live_report["run"])
     found = differences(complete_report["results"], live_report["results"])
     assert not found, "the caught-up live notebook reports other results:\n" + "\n".join(found)
+    pairs = float_pairs(complete_report["results"], live_report["results"])
+    identical = sum(one == other or (math.isnan(one) and math.isnan(other)) for one, other in pairs)
+    largest = max((abs(one - other) / max(abs(one), abs(other)) for one, other in pairs
+                   if one != other and not math.isnan(one)), default=0.0)
+    print(f"{complete_report['notebook']}: {len(pairs)} float results, {identical} bit-identical, "
+          f"largest relative difference {largest:.1e}")
 
 
 # --------------------------------------------------------------------------- the course's notebooks
