@@ -44,6 +44,10 @@ def _register() -> None:
     if ale_py is None:  # pragma: no cover
         raise ImportError("the Atari environments need ale-py: pip install -r requirements.txt")
     gymnasium.register_envs(ale_py)
+    # The emulator prints its version banner ("A.L.E: Arcade Learning Environment ...",
+    # "[Powered by Stella]") to stderr for every new game, which a notebook shows in red;
+    # keep its warnings and errors only.
+    ale_py.ALEInterface.setLoggerMode(ale_py.LoggerMode.Warning)
 
 
 def atari_game_names() -> list[str]:

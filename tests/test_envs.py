@@ -165,3 +165,15 @@ def test_seeding_makes_runs_repeatable():
     first = run(3)
     np.testing.assert_array_equal(first, run(3))
     assert not np.array_equal(first, run(4))
+
+
+def test_making_a_game_prints_no_emulator_banner():
+    """A notebook shows whatever the emulator writes to stderr in red: its version banner must not appear."""
+    import subprocess
+    import sys
+
+    script = "from helpers import envs\nenv = envs.make_atari_env('Pong')\nenv.reset(seed=0)\nenv.close()\n"
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert "Arcade Learning Environment" not in completed.stderr + completed.stdout
+    assert "Powered by Stella" not in completed.stderr + completed.stdout
