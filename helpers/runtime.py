@@ -106,6 +106,10 @@ def quiet_tensorflow() -> None:
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
+    # Keras' fit() defaults to shuffle=True and then warns, on every fit of a tf.data
+    # dataset, that it ignores it (the course's datasets shuffle themselves or are
+    # full batches): noise for a student, so hide that one message.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
     _import_tensorflow_quietly()
     try:
         import absl.logging

@@ -150,3 +150,19 @@ def test_report_results_is_not_echoed_by_jupyter(monkeypatch):
     outputs = notebook.cells[0].outputs
     assert [output["output_type"] for output in outputs] == ["stream"], outputs
     assert "accuracy" in outputs[0]["text"] and "'results'" not in outputs[0]["text"]
+
+
+def test_quiet_tensorflow_hides_the_default_shuffle_warning_of_fit_on_a_dataset():
+    import warnings
+
+    runtime.quiet_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    dataset = tf.data.Dataset.from_tensors((np.zeros((4, 2), "float32"), np.zeros((4, 1), "float32"))).repeat()
+    with warnings.catch_warnings(record=True) as caught:
+        runtime.quiet_tensorflow()  # catch_warnings reset the filters: install them again
+        model.fit(dataset, epochs=1, steps_per_epoch=1, verbose=0)
+    assert not [w for w in caught if "shuffle" in str(w.message)], [str(w.message) for w in caught]
