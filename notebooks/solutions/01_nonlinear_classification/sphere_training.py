@@ -1,4 +1,5 @@
-# Train the sphere classifier on the 100 points, full batch: sphere_model, sphere_steps.
+# Train the sphere classifier on the 100 points, full batch, seeded with SEED: sphere_model,
+# sphere_steps = 1000 if FAST else 2000, and sphere_train_seconds (the summary reports it).
 runtime.set_seed(SEED)
 sphere_steps = 1000 if FAST else 2000
 sphere_model = build_sphere_classifier()

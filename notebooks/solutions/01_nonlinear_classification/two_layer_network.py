@@ -1,4 +1,5 @@
-# Build a 2-16-2 ReLU network from raw variables: W1, b1, W2, b2 (listed in `parameters`)
+# Build a 2-16-2 ReLU network from raw variables: hidden_units = 16 (the Keras model below reuses it),
+# W1, b1, W2, b2 (Glorot-uniform weights seeded with SEED, zero biases; listed in `parameters`)
 # and forward(points) -> logits. Later cells check its gradients and train it.
 hidden_units = 16
 initializer = keras.initializers.GlorotUniform(seed=SEED)

@@ -1,5 +1,6 @@
 # Train full-batch: fit_full_batch(model, x, y, num_steps) -> keras History (one point per 100 steps).
-# Then train a fresh 8-3-8 autoencoder for BINARY_STEPS steps; later cells use `autoencoder`, `encoder`.
+# Then, seeded with SEED, train a fresh 8-3-8 autoencoder for BINARY_STEPS steps inside
+# `with runtime.Timer() as binary_timer:`; later cells use `autoencoder`, `encoder`, `binary_timer`.
 def fit_full_batch(model, x, y, num_steps, steps_per_epoch=100):
     """Gradient descent on the whole (small) data set at every step."""
     dataset = tf.data.Dataset.from_tensors((x, y)).repeat()

@@ -1,6 +1,8 @@
 # Train one MNIST autoencoder per code size on the training images, with the validation images
 # for the learning curves (never the test set); then score each once on the test set.
-# Later cells use mnist_autoencoders, mnist_encoders, autoencoder_test_mse, autoencoder_reconstructions.
+# Seed with SEED before building each model; time the loop with `runtime.Timer() as mnist_timer`.
+# Later cells use mnist_autoencoders, mnist_encoders, mnist_histories (the fit histories),
+# autoencoder_test_mse, autoencoder_reconstructions and mnist_timer.
 mnist_autoencoders, mnist_encoders, mnist_histories = {}, {}, {}
 autoencoder_test_mse, autoencoder_reconstructions = {}, {}
 with runtime.Timer() as mnist_timer:
