@@ -1,5 +1,7 @@
 # Build the Q-learning loop on FrozenLake: epsilon-greedy episodes, q_learning_update after each step.
 # Later cells use q_table, episode_rewards (1 = goal reached) and num_episodes.
+# Settings (for the complete notebook's numbers): 5,000 episodes, alpha 0.1, gamma 0.99, epsilon
+# max(0.05, 1 - episode / 2,500), rng = np.random.default_rng(SEED), reset(seed=SEED) in the first episode.
 num_episodes = 5_000
 learning_rate = 0.1  # alpha
 discount = 0.99  # gamma
