@@ -15,10 +15,10 @@ def training_step(points, labels, learning_rate):
 
 
 num_steps = 1000 if FAST else 3000
-for step in range(num_steps + 1):
+for step_index in range(num_steps + 1):
     loss = training_step(moons_x, moons_y, 0.5)
-    if step % (num_steps // 5) == 0:
-        print(f"step {step:5d}  loss {loss.numpy():.4f}")
+    if step_index % (num_steps // 5) == 0:
+        print(f"step {step_index:5d}  loss {loss.numpy():.4f}")
 
 hand_loop_accuracy = float(np.mean(np.argmax(forward(moons_x), axis=1) == moons_y))
 print(f"training accuracy of the hand-written loop: {hand_loop_accuracy:.3f}")
