@@ -10,7 +10,7 @@ for double_dqn in (False, True):
     network = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     target = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     buffer = replay.ReplayBuffer(config.buffer_size, env.observation_space.shape, seed=SEED)
-    optimizer = keras.optimizers.Adam(config.learning_rate)
+    optimizer = keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon)
     train_dqn(env, network, target, optimizer, buffer, config, progress=False, verbose=False)
     states = buffer.sample(1_000).observations
     overestimation[double_dqn] = float(network(states).numpy().max(axis=1).mean())

@@ -7,7 +7,7 @@ for target_update_interval in (1, cartpole_config.target_update_interval):
     network = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     target = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     buffer = replay.ReplayBuffer(config.buffer_size, env.observation_space.shape, seed=SEED)
-    train_dqn(env, network, target, keras.optimizers.Adam(config.learning_rate), buffer, config,
+    train_dqn(env, network, target, keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon), buffer, config,
               progress=False, verbose=False)
     mean_max_q = float(network(buffer.sample(1_000).observations).numpy().max(axis=1).mean())
     mean_return, _ = evaluate(make_cartpole_env(), network, num_episodes=5)

@@ -8,7 +8,7 @@ for buffer_size in (500, exercise_steps):
     network = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     target = build_q_network(env.observation_space.shape, env.action_space.n, config.hidden_units)
     buffer = replay.ReplayBuffer(buffer_size, env.observation_space.shape, seed=SEED)
-    log, _ = train_dqn(env, network, target, keras.optimizers.Adam(config.learning_rate), buffer, config,
+    log, _ = train_dqn(env, network, target, keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon), buffer, config,
                        progress=False, verbose=False)
     mean_return, _ = evaluate(make_cartpole_env(), network, num_episodes=5)
     print(f"buffer of {buffer_size:>6,}: last 10 training episodes {np.mean(log['episode_return'][-10:]):6.1f}, "
