@@ -70,7 +70,26 @@ LIBRARIES = ("tensorflow", "keras", "numpy", "gymnasium", "ale-py")
 # Results shown in the README table, per notebook (names as the notebook reports them;
 # a dict result can be named as a whole or by "name.key"). A notebook not listed here
 # shows all its results. The JSON file always keeps all of them.
-KEY_RESULTS: dict[str, list[str]] = {}
+KEY_RESULTS: dict[str, list[str]] = {
+    "01_nonlinear_classification": [
+        "sphere_test_accuracy", "sphere_majority_accuracy", "sphere_boundary_radius_median",
+        "original_recipe_test_accuracy", "original_recipe_majority_accuracy",
+        "moons_keras_train_accuracy", "moons_logistic_regression_train_accuracy",
+        "spiral_test_accuracy", "two_d_test_accuracy.spirals_linear",
+        "rosenbrock_r2", "rosenbrock_linear_r2",
+    ],
+    "02_autoencoders": [
+        "reconstruction_accuracy", "untrained_reconstruction_accuracy", "binary_code_rate",
+        "original_reconstruction_accuracy", "mean_image_mse", "pca_mse", "autoencoder_mse",
+        "codes_classifier_accuracy", "pixels_classifier_accuracy", "untrained_codes_classifier_accuracy",
+    ],
+    "03_mnist_convnets": ["test_accuracy", "validation_accuracy", "baselines.majority_class_validation"],
+    "04_atari_dqn": [
+        "frozenlake_greedy_success_rate", "frozenlake_random_success_rate",
+        "cartpole_greedy_return", "cartpole_random_return",
+        "atari_game", "atari_total_steps", "atari_eval_score", "atari_random_score",
+    ],
+}
 MAX_LIST_LENGTH = 6  # longer lists of numbers are left out of the table (they stay in the JSON)
 
 
