@@ -234,12 +234,9 @@ def report_results(notebook: str, results: dict, timings: dict | None = None, **
         "results": _plain(results, "results"),
         "timings": _plain(timings or {}, "timings"),
     })
-    width = max(len(name) for name in list(report["results"]) + list(report["timings"]) + list(report["run"]))
-    for name, value in report["run"].items():
-        print(f"{name:<{width}}  {_format(value)}")
-    for name, value in report["results"].items():
-        print(f"{name:<{width}}  {_format(value)}")
-    for name, value in report["timings"].items():
+    lines = [*report["run"].items(), *report["results"].items(), *report["timings"].items()]
+    width = max(len(name) for name, _ in lines)
+    for name, value in lines:
         print(f"{name:<{width}}  {_format(value)}")
     directory = os.environ.get(RESULTS_DIR_VARIABLE)
     if directory:

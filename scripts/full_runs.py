@@ -57,12 +57,13 @@ import subprocess
 import sys
 import time
 
+from helpers.runtime import RESULTS_DIR_VARIABLE  # the variable report_results reads
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 DEFAULT_RESULTS = ROOT / "results" / "full_runs.json"
 DEFAULT_README = ROOT / "README.md"
 DEFAULT_RUNS_DIR = ROOT / "runs" / "full_runs"
-RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"  # the variable helpers.runtime.report_results reads
 START_MARKER = "<!-- full-runs:start -->"
 END_MARKER = "<!-- full-runs:end -->"
 LIBRARIES = ("tensorflow", "keras", "numpy", "gymnasium", "ale-py")

@@ -14,6 +14,8 @@ import tempfile
 import matplotlib
 import pytest
 
+from helpers.runtime import RESULTS_DIR_VARIABLE  # read by helpers.runtime.report_results
+
 # nbval starts each notebook's kernel from this process, so the kernels inherit these.
 os.environ.setdefault("FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -21,7 +23,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The unit tests' own plots (this process only; the kernels keep their inline backend).
 matplotlib.use("Agg")
 
-RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"  # read by helpers.runtime.report_results
 _session_results = {}
 
 
