@@ -42,8 +42,9 @@ from helpers import convnets, data  # noqa: E402
 NUM_TRAIN = 54_000        # the first 54,000 training images train, the last 6,000 validate
 REFERENCE_EPOCHS = 15
 REFERENCE_BATCH_SIZE = 128
-FINAL_EPOCHS = 13
+FINAL_EPOCHS = 16
 FINAL_BATCH_SIZE = 128
+BATCH_NORM_MOMENTUM = 0.99
 PEAK_LEARNING_RATE = 3e-3
 WARMUP_FRACTION = 0.2                 # of the training steps: linear warm-up from PEAK / 10 to PEAK
 FINAL_LEARNING_RATE_FRACTION = 0.01   # of PEAK: where the cosine decay ends
@@ -78,7 +79,7 @@ def conv_block(inputs, filters, pool, name):
     hidden = keras.layers.Conv2D(filters, 3, use_bias=False, name=f"{name}_conv")(inputs)
     if pool:
         hidden = keras.layers.MaxPooling2D(2, name=f"{name}_pool")(hidden)
-    hidden = keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(hidden)
+    hidden = keras.layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM, name=f"{name}_bn")(hidden)
     return keras.layers.ReLU(name=f"{name}_relu")(hidden)
 
 
@@ -91,7 +92,7 @@ def build_final_model():
     hidden = keras.layers.Flatten()(hidden)                       # 4 * 4 * 64 = 1024 features
     hidden = keras.layers.Dropout(0.25)(hidden)
     hidden = keras.layers.Dense(128, use_bias=False)(hidden)
-    hidden = keras.layers.BatchNormalization(momentum=0.9)(hidden)
+    hidden = keras.layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)(hidden)
     hidden = keras.layers.ReLU()(hidden)
     hidden = keras.layers.Dropout(0.25)(hidden)
     outputs = keras.layers.Dense(10, activation="softmax")(hidden)

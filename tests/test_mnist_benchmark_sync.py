@@ -14,7 +14,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_mnist_convnets.ipynb"
 BENCHMARK = ROOT / "benchmarks" / "mnist_convnet.py"
 SCHEDULE_SETTINGS = ["FINAL_EPOCHS", "FINAL_BATCH_SIZE", "PEAK_LEARNING_RATE", "WARMUP_FRACTION",
-                     "FINAL_LEARNING_RATE_FRACTION", "NUM_TRAIN", "LABEL_SMOOTHING"]
+                     "FINAL_LEARNING_RATE_FRACTION", "NUM_TRAIN", "LABEL_SMOOTHING",
+                     "BATCH_NORM_MOMENTUM"]
 FINAL_MODEL_FUNCTIONS = ["build_augmentation", "conv_block", "build_final_model", "smoothed_crossentropy",
                          "make_learning_rate_schedule"]
 
