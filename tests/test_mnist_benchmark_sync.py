@@ -133,3 +133,31 @@ def test_benchmark_alternates_the_models_over_three_seeds():
     assert {("reference", "final"), ("final", "reference")} <= pairs  # each model runs both before and after the other
     with pytest.raises(ValueError):
         load_benchmark().parse_order("R0,X1")
+
+
+def load_sweep():
+    spec = importlib.util.spec_from_file_location("mnist_final_sweep", ROOT / "benchmarks" / "mnist_final_sweep.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sweep_reads_its_settings_and_refuses_others():
+    sweep = load_sweep()
+    assert sweep.parse_config("E16-B128-M0.99") == (16, 128, 0.99)
+    for text in ["E16-B128", "16-128-0.99", "E16-B128-Mfast", "B128-E16-M0.99"]:
+        with pytest.raises(ValueError, match="looks like E17-B256-M0.99"):
+            sweep.parse_config(text)
+
+
+def test_sweep_trains_the_benchmarks_model_with_the_momentum_asked_for():
+    sweep = load_sweep()
+    images = np.random.default_rng(0).normal(size=(8, 28, 28, 1)).astype("float32")
+    for momentum in (1.0, 0.5):
+        model = sweep.build_model(momentum=momentum)
+        norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+        assert len(norms) == 4 and all(layer.momentum == momentum for layer in norms)
+        model(images, training=True)  # one training step of the running averages
+        moved = [not np.allclose(layer.moving_mean.numpy(), 0.0) for layer in norms]
+        # momentum 1 keeps the running means at their start, 0; the model's own 0.99 would have moved them
+        assert moved == [momentum < 1.0] * 4, (momentum, moved)
