@@ -112,7 +112,9 @@ def make_learning_rate_schedule(total_steps):
 # ------------------------------------------------------------------------------------
 
 
-def train_reference(images, labels, test_images, test_labels, epochs, seed, jit_compile):
+def train_reference(images, labels, epochs, seed, jit_compile, test=None, verbose=2):
+    """Train the Keras example on `images` (its validation_split keeps the last tenth for validation); return
+    (validation accuracy per epoch, test accuracy or None without `test`, training wall s, training CPU s)."""
     runtime.set_seed(seed)
     model = build_reference_model()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
@@ -120,24 +122,31 @@ def train_reference(images, labels, test_images, test_labels, epochs, seed, jit_
     images = convnets.prepare_images(images)
     with runtime.Timer() as timer:
         history = model.fit(images, labels, batch_size=REFERENCE_BATCH_SIZE, epochs=epochs, validation_split=0.1,
-                            verbose=2)
-    test_accuracy = model.evaluate(convnets.prepare_images(test_images), test_labels, batch_size=1024, verbose=0)[1]
-    return history.history["val_accuracy"][-1], test_accuracy, timer.seconds, timer.cpu_seconds
+                            verbose=verbose)
+    test_accuracy = None
+    if test is not None:
+        test_accuracy = model.evaluate(convnets.prepare_images(test[0]), test[1], batch_size=1024, verbose=0)[1]
+    return history.history["val_accuracy"], test_accuracy, timer.seconds, timer.cpu_seconds
 
 
-def train_final(train_images, train_labels, validation_images, validation_labels, test_images, test_labels,
-                epochs, seed, jit_compile):
+def train_final(train, validation, epochs, seed, jit_compile, test=None, batch_size=FINAL_BATCH_SIZE,
+                build_model=build_final_model, verbose=2):
+    """Train build_model() on train = (images, labels) with the notebook's loss and schedule; return
+    (validation accuracy per epoch, test accuracy or None without `test`, training wall s, training CPU s)."""
     runtime.set_seed(seed)
-    model = build_final_model()
-    train_dataset = convnets.make_dataset(train_images, train_labels, FINAL_BATCH_SIZE, shuffle=True, seed=seed)
-    validation_dataset = convnets.make_dataset(validation_images, validation_labels, 1024)
-    total_steps = epochs * int(np.ceil(len(train_images) / FINAL_BATCH_SIZE))
+    model = build_model()
+    train_dataset = convnets.make_dataset(*train, batch_size, shuffle=True, seed=seed)
+    validation_dataset = convnets.make_dataset(*validation, 1024)
+    total_steps = epochs * int(np.ceil(len(train[0]) / batch_size))
     model.compile(optimizer=keras.optimizers.Adam(make_learning_rate_schedule(total_steps)),
                   loss=smoothed_crossentropy, metrics=["accuracy"], jit_compile=jit_compile)
     with runtime.Timer() as timer:
-        history = model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset, verbose=2)
-    test_accuracy = model.evaluate(convnets.make_dataset(test_images, test_labels, 1024), verbose=0)[1]
-    return history.history["val_accuracy"][-1], test_accuracy, timer.seconds, timer.cpu_seconds
+        history = model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset,
+                            verbose=verbose)
+    test_accuracy = None
+    if test is not None:
+        test_accuracy = model.evaluate(convnets.make_dataset(*test, 1024), verbose=0)[1]
+    return history.history["val_accuracy"], test_accuracy, timer.seconds, timer.cpu_seconds
 
 
 def parse_order(text):
@@ -178,13 +187,14 @@ def main(argv=None) -> int:
         print(f"\n== {model_name} model, seed {seed}: {epochs[model_name]} epochs", flush=True)
         if model_name == "reference":
             # 60,000 images in, the example's validation_split=0.1 keeps the last 6,000 for validation
-            outcome = train_reference(train_images_all[:num_images], train_labels_all[:num_images], test_images,
-                                      test_labels, epochs[model_name], seed, args.jit_compile)
+            outcome = train_reference(train_images_all[:num_images], train_labels_all[:num_images],
+                                      epochs[model_name], seed, args.jit_compile, test=(test_images, test_labels))
         else:
-            outcome = train_final(train_images_all[:split], train_labels_all[:split],
-                                  train_images_all[split:num_images], train_labels_all[split:num_images],
-                                  test_images, test_labels, epochs[model_name], seed, args.jit_compile)
-        validation_accuracy, test_accuracy, seconds, cpu_seconds = outcome
+            outcome = train_final((train_images_all[:split], train_labels_all[:split]),
+                                  (train_images_all[split:num_images], train_labels_all[split:num_images]),
+                                  epochs[model_name], seed, args.jit_compile, test=(test_images, test_labels))
+        validation_curve, test_accuracy, seconds, cpu_seconds = outcome
+        validation_accuracy = validation_curve[-1]
         record = {"model": model_name, "seed": seed, "validation_accuracy": round(float(validation_accuracy), 4),
                   "test_accuracy": round(float(test_accuracy), 4), "train_seconds": round(seconds, 1),
                   "train_cpu_seconds": round(cpu_seconds, 1)}

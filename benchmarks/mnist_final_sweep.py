@@ -29,10 +29,9 @@ from helpers import runtime  # noqa: E402
 runtime.quiet_tensorflow()
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 import mnist_convnet as benchmark  # noqa: E402
-from helpers import convnets, data  # noqa: E402
+from helpers import data  # noqa: E402
 
 DEFAULT_CONFIGS = ["E13-B128-M0.9", "E13-B128-M0.99", "E15-B128-M0.99", "E16-B128-M0.99", "E17-B128-M0.99",
                    "E17-B256-M0.99", "E22-B256-M0.99"]
@@ -58,29 +57,6 @@ def build_model(momentum):
     return model
 
 
-def train_config(train, validation, epochs, batch_size, momentum, seed):
-    runtime.set_seed(seed)
-    model = build_model(momentum)
-    train_dataset = convnets.make_dataset(*train, batch_size, shuffle=True, seed=seed)
-    validation_dataset = convnets.make_dataset(*validation, 1024)
-    total_steps = epochs * int(np.ceil(len(train[0]) / batch_size))
-    model.compile(optimizer=keras.optimizers.Adam(benchmark.make_learning_rate_schedule(total_steps)),
-                  loss=benchmark.smoothed_crossentropy, metrics=["accuracy"], jit_compile=False)
-    with runtime.Timer() as timer:
-        history = model.fit(train_dataset, epochs=epochs, validation_data=validation_dataset, verbose=0)
-    return history.history["val_accuracy"], timer.seconds, timer.cpu_seconds
-
-
-def train_reference(images, labels, seed):
-    runtime.set_seed(seed)
-    model = benchmark.build_reference_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
-    with runtime.Timer() as timer:
-        history = model.fit(convnets.prepare_images(images), labels, batch_size=benchmark.REFERENCE_BATCH_SIZE,
-                            epochs=benchmark.REFERENCE_EPOCHS, validation_split=0.1, verbose=0)
-    return history.history["val_accuracy"][-1], timer.seconds, timer.cpu_seconds
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS)
@@ -104,14 +80,17 @@ def main(argv=None) -> int:
                 handle.write(json.dumps(entry) + "\n")
 
     def reference_run():
-        accuracy, seconds, cpu_seconds = train_reference(images, labels, seed=0)
-        record({"config": "reference", "seed": 0, "validation_accuracy": round(accuracy, 4),
+        curve, _, seconds, cpu_seconds = benchmark.train_reference(images, labels, benchmark.REFERENCE_EPOCHS,
+                                                                   seed=0, jit_compile=False, verbose=0)
+        record({"config": "reference", "seed": 0, "validation_accuracy": round(curve[-1], 4),
                 "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1)})
 
     reference_run()
     for seed in args.seeds:
         for text, (epochs, batch_size, momentum) in configs.items():
-            curve, seconds, cpu_seconds = train_config(train, validation, epochs, batch_size, momentum, seed)
+            curve, _, seconds, cpu_seconds = benchmark.train_final(
+                train, validation, epochs, seed, jit_compile=False, batch_size=batch_size,
+                build_model=lambda: build_model(momentum), verbose=0)
             record({"config": text, "seed": seed, "validation_accuracy": round(curve[-1], 4),
                     "validation_curve": [round(value, 4) for value in curve],
                     "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1)})
