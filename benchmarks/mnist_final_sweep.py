@@ -1,11 +1,15 @@
-"""Validation sweep for notebook 3's final ConvNet: which epochs, batch size and batch-norm momentum to use.
+"""Validation sweep for notebook 3's final ConvNet: which epochs, batch size, batch-norm momentum and
+augmentation to use.
 
     python benchmarks/mnist_final_sweep.py          # the grid the notebook's choice rests on, seeds 0 and 1
-                                                    # (7 settings x 2 seeds: about 45 min on 2 CPU cores)
-    python benchmarks/mnist_final_sweep.py --configs E13-B128-M0.9 E16-B128-M0.99 --seeds 0 1 2
+                                                    # (9 settings x 2 seeds: about 1 h on 2 CPU cores)
+    python benchmarks/mnist_final_sweep.py --configs E16-B128-M0.99-Akeras E17-B128-M0.99 --seeds 0 1 2
 
-Each configuration, written E<epochs>-B<batch size>-M<batch-norm momentum>, trains the final
-model of benchmarks/mnist_convnet.py (the notebook's model, loss and warm-up + cosine schedule)
+Each configuration, written E<epochs>-B<batch size>-M<batch-norm momentum>, optionally followed by
+-Akeras, trains the final model of benchmarks/mnist_convnet.py (the notebook's model, loss and
+warm-up + cosine schedule) with the notebook's augmentation (one RandomAffine layer, a single
+resampling) or, with -Akeras, with the three Keras layers it replaced (RandomRotation ->
+RandomTranslation -> RandomZoom, the same ranges, three resamplings),
 on the first 54,000 training images and reports its accuracy on the last 6,000, the validation
 split. The test set is never loaded: this script chooses, the benchmark and the notebook's full
 runs then measure. The Keras-example reference model is trained too (first and last), so every
@@ -33,24 +37,43 @@ import keras  # noqa: E402
 import mnist_convnet as benchmark  # noqa: E402
 from helpers import data  # noqa: E402
 
-DEFAULT_CONFIGS = ["E13-B128-M0.9", "E13-B128-M0.99", "E15-B128-M0.99", "E16-B128-M0.99", "E17-B128-M0.99",
-                   "E17-B256-M0.99", "E22-B256-M0.99"]
+DEFAULT_CONFIGS = ["E13-B128-M0.9-Akeras", "E13-B128-M0.99-Akeras", "E15-B128-M0.99-Akeras", "E16-B128-M0.99-Akeras",
+                   "E17-B128-M0.99-Akeras", "E17-B256-M0.99-Akeras", "E22-B256-M0.99-Akeras", "E17-B128-M0.99"]
 
 
 def parse_config(text):
-    """'E17-B256-M0.99' -> (17, 256, 0.99)."""
+    """'E17-B256-M0.99' -> (17, 256, 0.99, False); 'E17-B256-M0.99-Akeras' -> (17, 256, 0.99, True)."""
     try:
-        epochs, batch_size, momentum = text.split("-")
+        parts = text.split("-")
+        keras_layers = len(parts) == 4
+        assert not keras_layers or parts.pop() == "Akeras"
+        epochs, batch_size, momentum = parts
         assert epochs[0] == "E" and batch_size[0] == "B" and momentum[0] == "M"
-        return int(epochs[1:]), int(batch_size[1:]), float(momentum[1:])
+        return int(epochs[1:]), int(batch_size[1:]), float(momentum[1:]), keras_layers
     except (ValueError, AssertionError):
         raise ValueError(f"a configuration looks like E17-B256-M0.99 (epochs, batch size, batch-norm momentum), "
-                         f"got {text!r}") from None
+                         f"optionally followed by -Akeras (the three Keras augmentation layers), got {text!r}") from None
 
 
-def build_model(momentum):
-    """The benchmark's (the notebook's) final model with every batch-norm layer's momentum set to `momentum`."""
-    model = benchmark.build_final_model()
+def build_keras_augmentation():
+    """The augmentation the final model had before RandomAffine: three Keras layers, three resamplings."""
+    return keras.Sequential([
+        keras.layers.RandomRotation(0.03, fill_mode="constant"),
+        keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+        keras.layers.RandomZoom(0.1, fill_mode="constant"),
+    ], name="augmentation")
+
+
+def build_model(momentum, keras_layers=False):
+    """The benchmark's (the notebook's) final model with every batch-norm layer's momentum set to `momentum`,
+    and with the three Keras augmentation layers instead of RandomAffine when `keras_layers`."""
+    original = benchmark.build_augmentation
+    if keras_layers:
+        benchmark.build_augmentation = build_keras_augmentation
+    try:
+        model = benchmark.build_final_model()
+    finally:
+        benchmark.build_augmentation = original
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = momentum
@@ -87,10 +110,10 @@ def main(argv=None) -> int:
 
     reference_run()
     for seed in args.seeds:
-        for text, (epochs, batch_size, momentum) in configs.items():
+        for text, (epochs, batch_size, momentum, keras_layers) in configs.items():
             curve, _, seconds, cpu_seconds = benchmark.train_final(
                 train, validation, epochs, seed, jit_compile=False, batch_size=batch_size,
-                build_model=lambda: build_model(momentum), verbose=0)
+                build_model=lambda: build_model(momentum, keras_layers), verbose=0)
             record({"config": text, "seed": seed, "validation_accuracy": round(curve[-1], 4),
                     "validation_curve": [round(value, 4) for value in curve],
                     "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1)})
@@ -106,7 +129,7 @@ def main(argv=None) -> int:
         wall = statistics.median(entry["train_seconds"] for entry in mine)
         cpu = statistics.median(entry["train_cpu_seconds"] for entry in mine)
         spread = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
-        print(f"{text:16s} validation {' '.join(f'{value:.4f}' for value in accuracies)}  mean "
+        print(f"{text:22s} validation {' '.join(f'{value:.4f}' for value in accuracies)}  mean "
               f"{statistics.mean(accuracies):.4f} +- {spread:.4f}  time ratio {wall / reference_wall:.2f} wall, "
               f"{cpu / reference_cpu:.2f} CPU")
     return 0

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
+from helpers.augmentation import RandomAffine  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_mnist_convnets.ipynb"
@@ -45,7 +46,7 @@ def notebook_final_model_code():
     """The notebook's top-level definitions of the final model, its loss and its schedule (only the `def`s,
     nothing that trains), run in a fresh namespace with the full-run parameters."""
     cells = notebook_code_cells()
-    namespace = {"keras": keras, "np": np}
+    namespace = {"keras": keras, "np": np, "RandomAffine": RandomAffine}
     namespace.update({name: full_run_value(cells[0], name) for name in SCHEDULE_SETTINGS})
     found = set()
     for cell in cells:
@@ -144,10 +145,24 @@ def load_sweep():
 
 def test_sweep_reads_its_settings_and_refuses_others():
     sweep = load_sweep()
-    assert sweep.parse_config("E16-B128-M0.99") == (16, 128, 0.99)
-    for text in ["E16-B128", "16-128-0.99", "E16-B128-Mfast", "B128-E16-M0.99"]:
+    assert sweep.parse_config("E16-B128-M0.99") == (16, 128, 0.99, False)
+    assert sweep.parse_config("E13-B256-M0.9-Akeras") == (13, 256, 0.9, True)
+    for text in ["E16-B128", "16-128-0.99", "E16-B128-Mfast", "B128-E16-M0.99", "E16-B128-M0.99-Akera",
+                 "E16-B128-M0.99-Akeras-X"]:
         with pytest.raises(ValueError, match="looks like E17-B256-M0.99"):
             sweep.parse_config(text)
+
+
+def test_sweep_builds_the_augmentation_asked_for():
+    sweep = load_sweep()
+    notebook_augmentation = sweep.build_model(0.99).get_layer("augmentation")
+    keras_augmentation = sweep.build_model(0.99, keras_layers=True).get_layer("augmentation")
+    assert [type(layer).__name__ for layer in notebook_augmentation.layers] == ["RandomAffine"]
+    assert [type(layer).__name__ for layer in keras_augmentation.layers] == ["RandomRotation", "RandomTranslation",
+                                                                              "RandomZoom"]
+    # the swap is undone: the benchmark builds the notebook's model again
+    assert type(sweep.benchmark.build_final_model().get_layer("augmentation").layers[0]).__name__ == \
+        "RandomAffine"
 
 
 def test_sweep_trains_the_benchmarks_model_with_the_momentum_asked_for():
