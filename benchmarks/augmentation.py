@@ -31,8 +31,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import mnist_convnet as benchmark  # noqa: E402
-from helpers import convnets  # noqa: E402
-from helpers.augmentation import RandomAffine  # noqa: E402
+from helpers import augmentation, convnets  # noqa: E402
 
 
 def keras_layers():
@@ -44,7 +43,8 @@ def keras_layers():
 
 
 def one_resampling():
-    return keras.Sequential([RandomAffine(rotation=0.03, translation=0.1, zoom=0.1)], name="augmentation")
+    return keras.Sequential([augmentation.RandomAffine(rotation=0.03, translation=0.1, zoom=0.1)],
+                            name="augmentation")
 
 
 VARIANTS = {"3 Keras layers": keras_layers, "RandomAffine": one_resampling}

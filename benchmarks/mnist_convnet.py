@@ -1,6 +1,6 @@
 """Benchmark: the notebook's final ConvNet against the Keras-example ConvNet, over several seeds, one process.
 
-    python benchmarks/mnist_convnet.py            # full: 3 seeds of each model on all of MNIST (25-30 min, 2 CPU cores)
+    python benchmarks/mnist_convnet.py            # full: 3 seeds of each model on all of MNIST (about 20 min, 2 CPU cores)
     python benchmarks/mnist_convnet.py --quick    # smoke test: 5,000 images, one epoch per model
 
 Trains, alternating the order of the two models so that a machine that slows down or
@@ -37,8 +37,7 @@ runtime.quiet_tensorflow()
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from helpers import convnets, data  # noqa: E402
-from helpers.augmentation import RandomAffine  # noqa: E402
+from helpers import augmentation, convnets, data  # noqa: E402
 
 NUM_TRAIN = 54_000        # the first 54,000 training images train, the last 6,000 validate
 REFERENCE_EPOCHS = 15
@@ -69,7 +68,8 @@ def build_reference_model():
 
 # ---- the notebook's final model (notebooks/03_mnist_convnets.ipynb, section 6) ----
 def build_augmentation():
-    return keras.Sequential([RandomAffine(rotation=0.03, translation=0.1, zoom=0.1)], name="augmentation")
+    return keras.Sequential([augmentation.RandomAffine(rotation=0.03, translation=0.1, zoom=0.1)],
+                            name="augmentation")
 
 
 def conv_block(inputs, filters, pool, name):

@@ -38,7 +38,8 @@ import mnist_convnet as benchmark  # noqa: E402
 from helpers import data  # noqa: E402
 
 DEFAULT_CONFIGS = ["E13-B128-M0.9-Akeras", "E13-B128-M0.99-Akeras", "E15-B128-M0.99-Akeras", "E16-B128-M0.99-Akeras",
-                   "E17-B128-M0.99-Akeras", "E17-B256-M0.99-Akeras", "E22-B256-M0.99-Akeras", "E17-B128-M0.99"]
+                   "E17-B128-M0.99-Akeras", "E17-B256-M0.99-Akeras", "E22-B256-M0.99-Akeras", "E16-B128-M0.99",
+                   "E17-B128-M0.99"]
 
 
 def parse_config(text):

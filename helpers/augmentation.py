@@ -1,12 +1,15 @@
-"""Data augmentation for notebook 3: a random rotation, zoom and shift of each image, in one resampling.
+"""Data augmentation for notebook 3: a random shift, rotation and zoom of each image, in one resampling.
 
-Keras has a layer for each of these (`RandomRotation`, `RandomZoom`, `RandomTranslation`).
+Keras has a layer for each of these (`RandomTranslation`, `RandomRotation`, `RandomZoom`).
 Stacked, they resample every image three times: three times the interpolation work, and
 each bilinear resampling blurs the strokes a little more. `RandomAffine` draws the three
 random parameters per image, composes them into one affine map and resamples once, with
-Keras' own `keras.ops.image.affine_transform`. Its parameters mean what the Keras layers'
-do: `rotation` is a fraction of a full turn, `translation` a fraction of the image's height
-and width, `zoom` a fraction of the image's size (positive = zoom out).
+Keras' own `keras.ops.image.affine_transform`. Its ranges are given as the Keras layers'
+are: `rotation` as a fraction of a full turn, `translation` as a fraction of the image's
+height and width, `zoom` as a fraction of its size (the scale is drawn from 1 ± zoom; a
+scale above 1 zooms out). The order differs: the image is shifted first, then turned and
+zoomed about its centre, so the turn and zoom also act on the shift (a shift of up to
+±2.8 pixels per axis can end up as about ±3.6 with the notebook's ranges).
 
     python benchmarks/augmentation.py     # its time against the three Keras layers'
 """
@@ -32,7 +35,8 @@ def affine_parameters(angle, scale, shift_x, shift_y, height: int, width: int):
     """The 8 numbers of `keras.ops.image.affine_transform` for one rotation, zoom and shift per image.
 
     `angle` (radians, positive = counter-clockwise on screen), `scale` (> 1 zooms out) and
-    the shifts (pixels, positive = right and down) are tensors of shape (batch,). The
+    the shifts (pixels, positive = right and down, before the turn and zoom) are tensors
+    of shape (batch,). The
     output pixel at p = (x, y) is read from the input at c + scale * R(angle) (p - c) - shift,
     where c is the image's centre: the image is shifted, then turned and zoomed about its centre.
     Returns a (batch, 8) tensor.
@@ -49,10 +53,11 @@ def affine_parameters(angle, scale, shift_x, shift_y, height: int, width: int):
 
 @keras.saving.register_keras_serializable(package="helpers")
 class RandomAffine(keras.layers.Layer):
-    """Rotate, zoom and shift each image of a batch at random, in one bilinear resampling (training only).
+    """Shift, turn and zoom each image of a batch at random, in one bilinear resampling (training only).
 
-    Per image: an angle uniform in ±`rotation` turns, a scale uniform in 1 ± `zoom` and
-    shifts uniform in ±`translation` of the width and height. Pixels that come from outside
+    Per image: shifts uniform in ±`translation` of the width and height, then an angle
+    uniform in ±`rotation` turns and a scale uniform in 1 ± `zoom`, both about the image's
+    centre (see `affine_parameters`). Pixels that come from outside
     the image are `fill_value` (0 = black background). Images are (batch, height, width,
     channels). Outside training (`evaluate`, `predict`, or `training=False`) the images pass
     through untouched.
@@ -66,6 +71,9 @@ class RandomAffine(keras.layers.Layer):
         self.fill_value = float(fill_value)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        # Keep XLA off under jit_compile="auto", as Keras' own RandomRotation/RandomTranslation/RandomZoom do:
+        # XLA had no kernel for their image-transform op, ImageProjectiveTransformV3 (tensorflow/tensorflow#100865).
+        self.supports_jit = False
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[1] is None or input_shape[2] is None:

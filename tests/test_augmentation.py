@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from helpers import runtime
+from helpers import convnets, runtime
 from helpers.augmentation import RandomAffine, affine_parameters
 
 
@@ -91,15 +91,34 @@ def test_layer_with_zero_ranges_is_the_identity_in_training():
 def test_layer_transforms_each_image_differently_and_within_its_ranges():
     runtime.set_seed(0)
     image = np.zeros((1, 29, 29, 1), np.float32)
-    image[0, 14, 20, 0] = 1.0  # 6 pixels right of the centre
-    batch = np.repeat(image, 64, axis=0)
+    image[0, 14, 20, 0] = 1.0  # 6 pixels right of the centre (14, 14)
+    batch = np.repeat(image, 256, axis=0)
     out = _keras(RandomAffine(rotation=0.05, translation=0.1, zoom=0.2), batch)[..., 0]
-    rows, columns = np.unravel_index(out.reshape(64, -1).argmax(axis=1), (29, 29))
-    assert len(set(zip(rows, columns))) > 20  # every image its own transform
-    # The point ends within 6 / 0.8 = 7.5 pixels of the centre turned by up to 18 degrees, shifted by up to 2.9 pixels:
-    # row within 14 +- (7.5 sin 18 deg + 2.9 + 1), column within 14 + 6 / 1.2 cos 18 deg - 3.9 .. 14 + 7.5 + 3.9.
-    assert np.all(np.abs(rows - 14) <= 7.5 * math.sin(math.radians(18)) + 3.9)
-    assert np.all((columns >= 14 + 5 * math.cos(math.radians(18)) - 3.9) & (columns <= 14 + 7.5 + 3.9))
+    rows, columns = np.unravel_index(out.reshape(256, -1).argmax(axis=1), (29, 29))
+    assert len(set(zip(rows, columns))) > 50  # every image its own transform
+    # Shifted by up to 2.9 pixels per axis, the point lies within 6 +- 2.9 right of and 2.9 above or below the centre
+    # (4.1 pixels of shift in all); turned by up to 18 degrees and scaled by 1 / (1 +- 0.2), it ends (to the nearest
+    # pixel) within (6 + 4.1) / 0.8 + 1 of the centre and, since the turn and the shift together stay under 90 degrees,
+    # right of it.
+    distances = np.hypot(rows - 14, columns - 14)
+    assert distances.max() <= (6 + 2.9 * math.sqrt(2)) / 0.8 + 1, distances.max()
+    assert distances.min() >= (6 - 2.9 * math.sqrt(2)) / 1.2 - 1, distances.min()
+    assert columns.min() >= 14, columns.min()
+    # and the ranges are used: some points land well away from where they started
+    assert distances.max() > 8 and np.abs(rows - 14).max() >= 3
+
+
+def test_layer_runs_in_the_tf_data_pipeline():
+    images = (np.random.default_rng(0).random((64, 28, 28)) * 255).astype(np.uint8)
+    dataset = convnets.make_dataset(images, np.arange(64) % 10, 32, augment=RandomAffine(0.03, 0.1, 0.1))
+    batch, labels = next(iter(dataset))
+    assert batch.shape == (32, 28, 28, 1) and labels.shape == (32,)
+    assert not np.allclose(batch.numpy(), convnets.prepare_images(images[:32]))
+
+
+def test_layer_keeps_xla_off_like_the_keras_image_layers():
+    assert not RandomAffine(0.03, 0.1, 0.1).supports_jit
+    assert not keras.layers.RandomRotation(0.03).supports_jit
 
 
 def test_layer_is_reproducible_under_the_same_seed():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
-from helpers.augmentation import RandomAffine  # noqa: E402
+from helpers import augmentation  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_mnist_convnets.ipynb"
@@ -46,7 +46,7 @@ def notebook_final_model_code():
     """The notebook's top-level definitions of the final model, its loss and its schedule (only the `def`s,
     nothing that trains), run in a fresh namespace with the full-run parameters."""
     cells = notebook_code_cells()
-    namespace = {"keras": keras, "np": np, "RandomAffine": RandomAffine}
+    namespace = {"keras": keras, "np": np, "augmentation": augmentation}
     namespace.update({name: full_run_value(cells[0], name) for name in SCHEDULE_SETTINGS})
     found = set()
     for cell in cells:
