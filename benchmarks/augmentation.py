@@ -26,28 +26,15 @@ from helpers import runtime  # noqa: E402
 
 runtime.quiet_tensorflow()
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import mnist_convnet as benchmark  # noqa: E402
-from helpers import augmentation, convnets  # noqa: E402
+import mnist_final_sweep as sweep  # noqa: E402
+from helpers import convnets  # noqa: E402
 
 
-def keras_layers():
-    return keras.Sequential([
-        keras.layers.RandomRotation(0.03, fill_mode="constant"),
-        keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
-        keras.layers.RandomZoom(0.1, fill_mode="constant"),
-    ], name="augmentation")
-
-
-def one_resampling():
-    return keras.Sequential([augmentation.RandomAffine(rotation=0.03, translation=0.1, zoom=0.1)],
-                            name="augmentation")
-
-
-VARIANTS = {"3 Keras layers": keras_layers, "RandomAffine": one_resampling}
+VARIANTS = {"3 Keras layers": sweep.build_keras_augmentation, "RandomAffine": benchmark.build_augmentation}
 
 
 def report(title, seconds, unit, scale):
