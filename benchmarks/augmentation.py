@@ -72,14 +72,9 @@ def main(argv=None) -> int:
 
     dataset = convnets.make_dataset(images, labels, 128, shuffle=True, seed=0)
     models = {}
-    original = benchmark.build_augmentation
-    for name, build in VARIANTS.items():
+    for name in VARIANTS:
         runtime.set_seed(0)
-        benchmark.build_augmentation = build
-        try:
-            model = benchmark.build_final_model()
-        finally:
-            benchmark.build_augmentation = original
+        model = sweep.build_model(benchmark.BATCH_NORM_MOMENTUM, keras_layers=name == "3 Keras layers")
         model.compile(optimizer="adam", loss=benchmark.smoothed_crossentropy, jit_compile=False)
         model.fit(dataset, epochs=1, verbose=0)  # compile and warm up
         models[name] = model
