@@ -30,9 +30,12 @@ uint8 stacks of the last 4 grey 84x84 frames, shape (4, 84, 84), oldest frame fi
 from __future__ import annotations
 
 import difflib
+import os
 
 import gymnasium
 import numpy as np
+
+from helpers import checks
 
 try:
     import ale_py
@@ -203,3 +206,118 @@ def make_atari_env(
         env.reset(seed=int(seed))
         env.action_space.seed(int(seed))
     return env
+
+
+# ------------------------------------------------- ale-py's vectorised environment
+def _rom_name(game_name: str) -> str:
+    """'SpaceInvaders' -> 'space_invaders', the ROM name ale-py's vector environment takes."""
+    return "".join(f"_{char.lower()}" if char.isupper() and index else char.lower()
+                   for index, char in enumerate(game_name))
+
+
+def make_atari_vector_env(game="Pong", num_envs=8, *, seed=None, num_threads=None, noop_max=30,
+                          sticky_action_probability=0.0):
+    """N games of `game` stepped together in C++ threads (ale-py's `AtariVectorEnv`).
+
+    The emulator does the DQN preprocessing itself: each action repeated 4 frames, the
+    last two max-pooled, grey 84x84, the last 4 frames stacked (oldest first; zeros
+    before an episode's first frame), up to `noop_max` random no-ops and FIRE after each
+    reset, and a limit of 108,000 frames (27,000 agent steps) per game. Rewards are the
+    game's own (clip them in the training loop); a lost life does not end the episode.
+
+    `step(actions)` takes an int array of shape (num_envs,) and returns arrays:
+    observations (num_envs, 4, 84, 84) uint8, rewards, terminated, truncated, info.
+    A finished game is reset on the *next* step ("next step" autoreset): that step
+    ignores its action and returns the new game's first observation.
+
+    Training, evaluation and watching all use this environment (`make_atari_game` is one
+    game of it), so the agent always sees exactly the observations it was trained on.
+    """
+    from ale_py import roms
+    from ale_py.vector_env import AtariVectorEnv
+
+    game_name = _resolve_game(game)
+    num_envs = checks.check_int("num_envs", num_envs)
+    noop_max = checks.check_int("noop_max", noop_max, minimum=0)
+    if seed is not None:
+        seed = checks.check_int("seed", seed, minimum=0)
+    if num_threads is None:
+        num_threads = min(num_envs, os.cpu_count() or 1)
+    num_threads = checks.check_int("num_threads", num_threads)
+    if isinstance(sticky_action_probability, bool) or not isinstance(
+        sticky_action_probability, (int, float, np.integer, np.floating)
+    ) or not 0.0 <= float(sticky_action_probability) <= 1.0:
+        raise ValueError(f"sticky_action_probability must be a number in [0, 1], got {sticky_action_probability!r}")
+    rom = _rom_name(game_name)
+    if roms.get_rom_path(rom) is None:  # pragma: no cover - every registered game has its ROM in ale-py
+        raise ValueError(f"ale-py's vector environment has no ROM {rom!r} for the game {game_name!r}")
+    env = AtariVectorEnv(
+        rom,
+        num_envs,
+        num_threads=num_threads,
+        noop_max=noop_max,
+        repeat_action_probability=float(sticky_action_probability),
+        reward_clipping=False,
+        episodic_life=False,
+        use_fire_reset=True,
+    )
+    env.game_name = game_name
+    env.action_meanings = [action.name for action in env.ale.get_action_set()]
+    if seed is not None:
+        env.reset(seed=seed)
+    return env
+
+
+class AtariGame(gymnasium.Env):
+    """One game of `make_atari_vector_env`, as an ordinary gymnasium environment.
+
+    For watching and evaluating one game at a time: the observations are exactly those
+    of the vector environment the agent trained on, (4, 84, 84) uint8. Raw game scores;
+    the episode ends at game over or after 27,000 agent steps. `render()` returns the
+    newest 84x84 grey frame, as the agent sees it.
+    """
+
+    metadata = {"render_modes": ["rgb_array"]}
+
+    def __init__(self, game="Pong", *, seed=None, noop_max=30, sticky_action_probability=0.0):
+        self._vector = make_atari_vector_env(game, 1, num_threads=1, noop_max=noop_max,
+                                             sticky_action_probability=sticky_action_probability)
+        self.game_name = self._vector.game_name
+        self.observation_space = self._vector.single_observation_space
+        self.action_space = self._vector.single_action_space
+        self.render_mode = "rgb_array"
+        self._observation = None
+        self._seed = seed
+        self._needs_reset = True
+
+    def get_action_meanings(self) -> list[str]:
+        return list(self._vector.action_meanings)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        if seed is None and self._seed is not None and self._observation is None:
+            seed = self._seed  # the first reset of a seeded game
+        observations, info = self._vector.reset(seed=None if seed is None else np.array([int(seed)]))
+        self._observation = observations[0]
+        self._needs_reset = False
+        return self._observation, {key: value[0] for key, value in info.items()}
+
+    def step(self, action):
+        if self._needs_reset:
+            raise RuntimeError("the game is over (or was never started): call reset() first")
+        observations, rewards, terminated, truncated, info = self._vector.step(np.array([int(action)]))
+        self._observation = observations[0]
+        self._needs_reset = bool(terminated[0] or truncated[0])
+        return (self._observation, float(rewards[0]), bool(terminated[0]), bool(truncated[0]),
+                {key: value[0] for key, value in info.items()})
+
+    def render(self):
+        return np.repeat(self._observation[-1][:, :, None], 3, axis=2)
+
+    def close(self):
+        self._vector.close()
+
+
+def make_atari_game(game="Pong", *, seed=None, noop_max=30, sticky_action_probability=0.0) -> AtariGame:
+    """One game with the observations of `make_atari_vector_env` (see `AtariGame`)."""
+    return AtariGame(game, seed=seed, noop_max=noop_max, sticky_action_probability=sticky_action_probability)

@@ -42,6 +42,7 @@ class Batch(typing.NamedTuple):
     rewards: np.ndarray
     next_observations: np.ndarray
     terminated: np.ndarray
+    discounts: np.ndarray | None = None  # n-step buffers: gamma ** (rewards summed); None: gamma
 
 
 # --------------------------------------------------------------------------- checks
@@ -551,5 +552,276 @@ class AtariReplayBuffer:
             buffer._num_starts = int(data["num_starts"])
             buffer._episode = str(data["episode"])
             buffer._episode_steps = int(data["episode_steps"])
+            buffer._rng = _rng_from_array(data["rng_state"])
+        return buffer
+
+
+# ------------------------------------------------------ Atari, N games at once
+_LAST = np.uint8(4)  # the slot holds an episode's final observation: no action was taken there
+_FIRST = np.uint8(8)  # the slot holds an episode's first observation: older frames are padding
+
+
+class AtariVectorReplayBuffer:
+    """Replay buffer for N Atari games stepped together, with n-step returns; each frame stored once.
+
+    Feed it after every step of a vector environment whose observations are stacks
+    (N, stack_size, 84, 84) uint8, oldest frame first, zero-padded at an episode's start
+    (as `helpers.envs.make_atari_vector_env` returns them):
+
+    >>> buffer = AtariVectorReplayBuffer(capacity=100_000, num_envs=8, n_step=3, gamma=0.99, seed=0)
+    >>> next_observations, rewards, terminated, truncated, info = env.step(actions)
+    >>> buffer.add(observations, actions, rewards, terminated, truncated)  # observations: before the step
+    >>> batch = buffer.sample(32)
+
+    The environment resets a finished game on the step after its end ("next step"
+    autoreset): that step's observation is the game's final one and its action is
+    ignored. `add` recognises it (the game ended on the previous call), stores the final
+    observation's frame, which a truncated transition bootstraps from, and starts a new
+    episode on the next call.
+
+    Each game has its own circular stream of `capacity // num_envs` slots. Slot t holds
+    the newest frame of the observation o_t, the action a_t taken there, the reward
+    r_t it earned and whether the episode ended with that step. A sampled transition is
+    the n-step return from o_t:
+
+        G = r_t + gamma r_{t+1} + ... + gamma^(m-1) r_{t+m-1},  next state o_{t+m},
+        discount = gamma^m
+
+    where m = n, or fewer when the episode ends earlier: a terminated episode (or a
+    lost life, `life_lost`) stops the sum with `terminated` = 1 (no bootstrap); a
+    truncated one (a time limit) stops the sum but still bootstraps from the final
+    observation, because the game did not really end there. The DQN target is then
+    `G + discount * (1 - terminated) * max_a Q(o_{t+m}, a)`. A lost life ends the sum
+    but not the episode: frames keep stacking across it, as the game goes on.
+
+    Memory: 7,062 bytes per slot for 84x84 frames (frame, action, reward, flags).
+    Sampling is uniform with replacement over the transitions whose n next steps are
+    stored and whose stack frames have not been overwritten; `len(buffer)` counts them.
+    """
+
+    def __init__(self, capacity, num_envs, n_step=1, gamma=0.99, frame_shape=(84, 84), stack_size=4,
+                 seed=None, check_memory=True, verbose=True):
+        self.num_envs = checks.check_int("num_envs", num_envs)
+        self.n_step = checks.check_int("n_step", n_step, minimum=1)
+        if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.integer, np.floating)):
+            raise TypeError(f"gamma must be a number in [0, 1], got {gamma!r}")
+        if not 0.0 <= float(gamma) <= 1.0:
+            raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+        self.gamma = float(gamma)
+        self.frame_shape = _check_shape("frame_shape", frame_shape)
+        self.stack_size = checks.check_int("stack_size", stack_size, maximum=255)
+        capacity = checks.check_int("capacity", capacity)
+        self.slots_per_env = capacity // self.num_envs
+        if self.slots_per_env < self.stack_size + self.n_step + 1:
+            raise ValueError(
+                f"capacity={capacity:,} gives {self.slots_per_env} slots to each of the {self.num_envs} games; "
+                f"one n-step transition needs stack_size + n_step + 1 = {self.stack_size + self.n_step + 1} of them"
+            )
+        self.capacity = self.slots_per_env * self.num_envs
+        self._rng = checks.make_rng(seed)
+        needed = self.bytes_needed(self.capacity, self.frame_shape)
+        message = (
+            f"AtariVectorReplayBuffer: {self.capacity:,} transitions x {needed // self.capacity:,} bytes "
+            f"= {_format_bytes(needed)} (each frame stored once)"
+        )
+        if check_memory:
+            import psutil
+
+            available = psutil.virtual_memory().available
+            message += f", {_format_bytes(available)} available"
+            if needed > available:
+                raise MemoryError(
+                    f"AtariVectorReplayBuffer(capacity={capacity:,}) needs {_format_bytes(needed)} but only "
+                    f"{_format_bytes(available)} is available. Use a smaller capacity, free memory, "
+                    "or pass check_memory=False to try anyway."
+                )
+        if verbose:
+            print(message)
+        shape = (self.num_envs, self.slots_per_env)
+        self._frames = np.zeros((*shape, *self.frame_shape), dtype=np.uint8)
+        self._actions = np.zeros(shape, dtype=np.uint8)
+        self._rewards = np.zeros(shape, dtype=np.float32)
+        self._flags = np.zeros(shape, dtype=np.uint8)
+        self._count = 0  # steps added per game (every game gets one per add)
+        self._ended = np.zeros(self.num_envs, dtype=bool)  # the previous add ended the game's episode
+        self._first = np.ones(self.num_envs, dtype=bool)  # the next add starts an episode
+        self._discounts = self.gamma ** np.arange(self.n_step + 1)
+
+    @staticmethod
+    def bytes_needed(capacity, frame_shape=(84, 84)) -> int:
+        """Bytes the buffer's arrays take for `capacity` transitions."""
+        capacity = checks.check_int("capacity", capacity)
+        frame_shape = _check_shape("frame_shape", frame_shape)
+        return capacity * (int(np.prod(frame_shape, dtype=np.int64)) + 1 + 4 + 1)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the buffer's arrays."""
+        return sum(array.nbytes for array in self._arrays().values())
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {"frames": self._frames, "actions": self._actions, "rewards": self._rewards, "flags": self._flags}
+
+    def _sample_range(self) -> tuple[int, int]:
+        """Logical step indices [low, high] a sampled transition may start at."""
+        oldest = max(0, self._count - self.slots_per_env)
+        return oldest + self.stack_size - 1, self._count - 1 - self.n_step
+
+    def __len__(self) -> int:
+        """Number of transitions that can be sampled."""
+        low, high = self._sample_range()
+        if high < low:
+            return 0
+        slots = np.arange(low, high + 1) % self.slots_per_env
+        return int(np.count_nonzero((self._flags[:, slots] & _LAST) == 0))
+
+    def __repr__(self) -> str:
+        return (
+            f"AtariVectorReplayBuffer(capacity={self.capacity}, num_envs={self.num_envs}, n_step={self.n_step}, "
+            f"gamma={self.gamma}, stored={len(self)})"
+        )
+
+    def release(self) -> None:
+        """Free the buffer's memory now (a re-run notebook cell would otherwise hold two buffers)."""
+        self._frames = np.zeros((self.num_envs, 0, *self.frame_shape), dtype=np.uint8)
+        for name in ("_actions", "_rewards", "_flags"):
+            setattr(self, name, np.zeros((self.num_envs, 0), dtype=getattr(self, name).dtype))
+        self._count = 0
+        self.slots_per_env = 0
+
+    @property
+    def released(self) -> bool:
+        """True after `release()`."""
+        return self.slots_per_env == 0
+
+    # ----------------------------------------------------------------- adding
+    def _check_batch(self, name, value, dtype_kinds, dtype_hint):
+        array = np.asarray(value)
+        if array.shape != (self.num_envs,):
+            raise ValueError(f"{name} must have shape ({self.num_envs},), one entry per game, got {array.shape}")
+        if array.dtype.kind not in dtype_kinds:
+            raise TypeError(f"{name} must be {dtype_hint}, got dtype {array.dtype}")
+        return array
+
+    def add(self, observations, actions, rewards, terminated, truncated, life_lost=None) -> None:
+        """Store one step of all N games: `observations` are those the `actions` were taken in.
+
+        observations: (N, stack_size, *frame_shape) uint8; actions: ints in 0..255; rewards:
+        floats (clip them first if you train on clipped rewards); terminated, truncated and
+        life_lost (optional): bools, as the environment's step returned them.
+        """
+        if self.released:
+            raise ValueError("this AtariVectorReplayBuffer was released (its memory freed); create a new one")
+        observations = np.asarray(observations)
+        expected = (self.num_envs, self.stack_size, *self.frame_shape)
+        if observations.shape != expected:
+            raise ValueError(f"observations must have shape {expected} (games, stack, height, width), "
+                             f"got {observations.shape}")
+        if observations.dtype != np.uint8:
+            raise TypeError(f"observations must be uint8 frames, got dtype {observations.dtype}")
+        actions = self._check_batch("actions", actions, "iu", "integer action indices")
+        if actions.size and (actions.min() < 0 or actions.max() > 255):
+            raise ValueError(f"actions must be in 0..255 (stored as uint8), got {actions}")
+        rewards = self._check_batch("rewards", rewards, "biuf", "numbers")
+        if not np.all(np.isfinite(rewards)):
+            raise ValueError(f"rewards must be finite, got {rewards}")
+        terminated = self._check_batch("terminated", terminated, "b", "bools").astype(bool)
+        truncated = self._check_batch("truncated", truncated, "b", "bools").astype(bool)
+        if life_lost is None:
+            life_lost = np.zeros(self.num_envs, dtype=bool)
+        life_lost = self._check_batch("life_lost", life_lost, "b", "bools").astype(bool)
+
+        live = ~self._ended  # where a real step was taken (not the reset after an episode's end)
+        flags = np.where(self._ended, _LAST, 0).astype(np.uint8)
+        flags |= np.where(self._first & live, _FIRST, 0).astype(np.uint8)
+        flags |= np.where(live & (terminated | life_lost), _TERMINATED, 0).astype(np.uint8)
+        flags |= np.where(live & truncated & ~terminated, _TRUNCATED, 0).astype(np.uint8)
+        slot = self._count % self.slots_per_env
+        self._frames[:, slot] = observations[:, -1]
+        self._actions[:, slot] = np.where(live, actions, 0)
+        self._rewards[:, slot] = np.where(live, rewards, 0.0)
+        self._flags[:, slot] = flags
+        self._first = self._ended.copy()  # after an episode's final observation comes a new one's first
+        self._ended = live & (terminated | truncated)
+        self._count += 1
+
+    # --------------------------------------------------------------- sampling
+    def sample(self, batch_size) -> Batch:
+        """A uniform random batch (with replacement) of n-step transitions.
+
+        observations, next_observations: (batch_size, stack_size, *frame_shape) uint8;
+        actions int64; rewards float32 (the n-step return G); terminated float32;
+        discounts float32 (gamma ** m, m the number of rewards summed).
+        """
+        if self.released:
+            raise ValueError("this AtariVectorReplayBuffer was released (its memory freed); create a new one")
+        batch_size = _check_batch_size(batch_size, len(self), "Atari vector replay buffer")
+        low, high = self._sample_range()
+        games = self._rng.integers(0, self.num_envs, size=batch_size)
+        starts = self._rng.integers(low, high + 1, size=batch_size)
+        for _ in range(64):  # rejection keeps the draw uniform over valid transitions
+            invalid = (self._flags[games, starts % self.slots_per_env] & _LAST) != 0
+            if not invalid.any():
+                break
+            games[invalid] = self._rng.integers(0, self.num_envs, size=int(invalid.sum()))
+            starts[invalid] = self._rng.integers(low, high + 1, size=int(invalid.sum()))
+        else:  # pragma: no cover - needs almost nothing but episode ends in the buffer
+            raise RuntimeError("could not draw valid transitions; the buffer holds almost only episode ends")
+        return self._gather(games, starts)
+
+    def _gather(self, games: np.ndarray, starts: np.ndarray) -> Batch:
+        size = self.slots_per_env
+        window = (starts[:, None] + np.arange(self.n_step)[None, :]) % size  # (B, n)
+        flags = self._flags[games[:, None], window]
+        stops = (flags & (_TERMINATED | _TRUNCATED)) != 0
+        lengths = np.where(stops.any(axis=1), stops.argmax(axis=1) + 1, self.n_step)  # m
+        summed = np.arange(self.n_step)[None, :] < lengths[:, None]
+        rewards = (self._rewards[games[:, None], window] * summed * self._discounts[None, : self.n_step]).sum(axis=1)
+        last_flags = flags[np.arange(len(starts)), lengths - 1]
+        terminated = (last_flags & _TERMINATED) != 0
+        # the two stacks, oldest frame first: slots s-3..s for s = start and s = start + m
+        ends = np.stack([starts, starts + lengths])  # (2, B)
+        offsets = np.arange(self.stack_size - 1, -1, -1)
+        logical = ends[:, :, None] - offsets[None, None, :]  # (2, B, stack)
+        slots = logical % size
+        first = (self._flags[games[None, :, None], slots] & _FIRST) != 0
+        # a frame belongs to the episode unless a newer frame of the stack starts an episode
+        newer_first = np.flip(np.cumsum(np.flip(first, axis=-1), axis=-1), axis=-1) - first
+        stacks = self._frames[games[None, :, None], slots]
+        stacks[newer_first > 0] = 0
+        return Batch(
+            observations=stacks[0],
+            actions=self._actions[games, starts % size].astype(np.int64),
+            rewards=rewards.astype(np.float32),
+            next_observations=stacks[1],
+            terminated=terminated.astype(np.float32),
+            discounts=self._discounts[lengths].astype(np.float32),
+        )
+
+    # ------------------------------------------------------------ save / load
+    def save(self, path) -> None:
+        """Write the arrays, the cursor, the episode state and the random state to `path` (.npz)."""
+        written = min(self._count, self.slots_per_env)
+        np.savez(
+            _npz_path(path),
+            **{name: array[:, :written] for name, array in self._arrays().items()},
+            capacity=np.int64(self.capacity), num_envs=np.int64(self.num_envs), n_step=np.int64(self.n_step),
+            gamma=np.float64(self.gamma), frame_shape=np.array(self.frame_shape, dtype=np.int64),
+            stack_size=np.int64(self.stack_size), count=np.int64(self._count), ended=self._ended,
+            first=self._first, rng_state=_rng_state_to_array(self._rng),
+        )
+
+    @classmethod
+    def load(cls, path, check_memory=True, verbose=True) -> "AtariVectorReplayBuffer":
+        """Rebuild a buffer written by `save`; adding and sampling continue where they left off."""
+        with np.load(_npz_path(path), allow_pickle=False) as data:
+            buffer = cls(int(data["capacity"]), int(data["num_envs"]), int(data["n_step"]), float(data["gamma"]),
+                         tuple(int(size) for size in data["frame_shape"]), int(data["stack_size"]),
+                         check_memory=check_memory, verbose=verbose)
+            for name, array in buffer._arrays().items():
+                array[:, : data[name].shape[1]] = data[name]
+            buffer._count = int(data["count"])
+            buffer._ended = data["ended"].copy()
+            buffer._first = data["first"].copy()
             buffer._rng = _rng_from_array(data["rng_state"])
         return buffer
