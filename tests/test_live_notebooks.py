@@ -23,6 +23,8 @@ import subprocess
 import sys
 
 import nbformat
+
+from helpers import colab
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -162,10 +164,15 @@ def assert_same_results(complete_report, live_report):
 
 
 def test_generated_files_are_in_sync():
-    """Live copies, solution files and the README's table match the complete notebooks."""
+    """Live copies, solution files and docs/teaching.md's table match the complete notebooks."""
     result = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, ("run python scripts/make_live_notebooks.py:\n" + result.stdout
                                     + result.stderr)
+
+
+def as_in_complete(source: str, stem: str) -> str:
+    """A live cell's source with its "Open in Colab" link (which names the live copy) as the complete notebook's."""
+    return source.replace(colab.colab_url(f"notebooks/live/{stem}.ipynb"), colab.colab_url(f"notebooks/{stem}.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -177,7 +184,8 @@ def test_live_copy_blanks_exactly_the_tagged_cells(path):
     for full_cell, live_cell in zip(complete.cells, live.cells):
         assert live_cell.cell_type == full_cell.cell_type and live_cell.metadata == full_cell.metadata
         if not generator.is_blanked(full_cell):
-            assert live_cell.source == full_cell.source, f"{path.name}: cell {full_cell.id} differs in the live copy"
+            assert as_in_complete(live_cell.source, path.stem) == full_cell.source, (
+                f"{path.name}: cell {full_cell.id} differs in the live copy")
             continue
         blanks += 1
         line = generator.catch_up_line(path.stem, full_cell.id)
@@ -199,6 +207,7 @@ def test_cells_before_the_first_blank_are_unchanged(path):
     first_blank = next(index for index, cell in enumerate(complete) if generator.is_blanked(cell))
     assert first_blank > 0
     for full_cell, live_cell in zip(complete[:first_blank], live[:first_blank]):
+        live_cell.source = as_in_complete(live_cell.source, path.stem)  # the Colab badge names the live copy
         assert live_cell == full_cell
     assert live[first_blank].source != complete[first_blank].source
 
@@ -210,8 +219,8 @@ def test_notebook_blanks_lesson_code(path):
     assert tagged, f"{path.name} has no cell tagged live (the code the lecture builds)"
 
 
-def test_readme_lists_the_live_cells():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_teachers_guide_lists_the_live_cells():
+    text = (ROOT / generator.CELLS_TABLE_FILE).read_text(encoding="utf-8")
     assert generator.README_BEGIN in text and generator.README_END in text
     block = text.split(generator.README_BEGIN, 1)[1].split(generator.README_END, 1)[0]
     assert block == "\n" + generator.cells_table(generator.live_cells(NOTEBOOKS_DIR))
@@ -304,27 +313,27 @@ def test_generator_writes_live_copy_and_solution_files(demo):
     assert sources["make_data"] == DATA and sources["report"] == REPORT
     solutions = notebooks_dir / "solutions" / "01_demo"
     assert sorted(path.name for path in solutions.iterdir()) == ["exercise_squares.py", "scale_data.py"]
-    assert (solutions / "scale_data.py").read_text() == SCALE + "\n"
-    assert (solutions / "exercise_squares.py").read_text() == EXERCISE + "\n"
+    assert (solutions / "scale_data.py").read_text(encoding="utf-8") == SCALE + "\n"
+    assert (solutions / "exercise_squares.py").read_text(encoding="utf-8") == EXERCISE + "\n"
     assert generate(notebooks_dir, "--check") == 0
 
 
 def test_check_reports_stale_files_and_writes_nothing(demo, capsys):
     notebooks_dir = demo.parent
     solution = notebooks_dir / "solutions" / "01_demo" / "scale_data.py"
-    solution.write_text(SCALE.replace("factor=2.0", "factor=3.0") + "\n")
+    solution.write_text(SCALE.replace("factor=2.0", "factor=3.0") + "\n", encoding="utf-8")
     orphan = notebooks_dir / "solutions" / "01_demo" / "old_cell.py"
-    orphan.write_text("x = 1\n")
+    orphan.write_text("x = 1\n", encoding="utf-8")
     orphan_live = notebooks_dir / "live" / "99_gone.ipynb"
-    orphan_live.write_text("{}")
+    orphan_live.write_text("{}", encoding="utf-8")
     capsys.readouterr()
     assert generate(notebooks_dir, "--check") == 1
     out = capsys.readouterr().out
     for name in ["scale_data.py", "old_cell.py", "99_gone.ipynb"]:
         assert name in out
-    assert "factor=3.0" in solution.read_text() and orphan.exists() and orphan_live.exists()
+    assert "factor=3.0" in solution.read_text(encoding="utf-8") and orphan.exists() and orphan_live.exists()
     assert generate(notebooks_dir) == 0
-    assert solution.read_text() == SCALE + "\n" and not orphan.exists() and not orphan_live.exists()
+    assert solution.read_text(encoding="utf-8") == SCALE + "\n" and not orphan.exists() and not orphan_live.exists()
     assert generate(notebooks_dir, "--check") == 0
 
 
@@ -352,15 +361,37 @@ def test_list_prints_the_blanked_cells_with_line_counts(demo, capsys):
     assert "01_demo: 1 cells typed in the lecture, 6 lines" in out
 
 
-def test_readme_block_is_refreshed(tmp_path):
+def test_teaching_table_and_readme_links_are_refreshed(tmp_path):
     notebooks_dir = tmp_path / "notebooks"
     write_notebook(notebooks_dir, demo_cells())
+    guide = tmp_path / generator.CELLS_TABLE_FILE
+    guide.parent.mkdir()
+    guide.write_text(f"# Guide\n\n{generator.README_BEGIN}\nold table\n{generator.README_END}\n\nmore\n",
+                     encoding="utf-8")
     readme = tmp_path / "README.md"
-    readme.write_text(f"# Course\n\n{generator.README_BEGIN}\nold table\n{generator.README_END}\n\nmore\n")
+    old_link = "https://colab.research.google.com/github/someone/fork/blob/dev/notebooks/01_demo.ipynb"
+    readme.write_text(f"# Course\n\n[open]({old_link})\n", encoding="utf-8")
     assert generate(notebooks_dir) == 0
-    text = readme.read_text()
+    text = guide.read_text(encoding="utf-8")
     assert "old table" not in text and "`scale_data`" in text and text.endswith("\n\nmore\n")
+    assert readme.read_text(encoding="utf-8") == f"# Course\n\n[open]({colab.colab_url('notebooks/01_demo.ipynb')})\n"
     assert generate(notebooks_dir, "--check") == 0
+
+
+def test_set_up_cell_and_badges_follow_the_address(tmp_path):
+    notebooks_dir = tmp_path / "notebooks"
+    header = nbformat.v4.new_markdown_cell(
+        "# Demo\n\n[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "(https://colab.research.google.com/github/someone/fork/blob/dev/notebooks/02_other.ipynb)")
+    set_up = code(colab.setup_cell_source(("mnist",)).replace(colab.REPOSITORY, "https://github.com/old/address"),
+                  cell_id="colab_setup")
+    write_notebook(notebooks_dir, [header, set_up] + demo_cells())
+    assert generate(notebooks_dir) == 0
+    complete = nbformat.read(notebooks_dir / "01_demo.ipynb", as_version=4)
+    live = nbformat.read(notebooks_dir / "live" / "01_demo.ipynb", as_version=4)
+    assert colab.colab_url("notebooks/01_demo.ipynb") in complete.cells[0].source
+    assert colab.colab_url("notebooks/live/01_demo.ipynb") in live.cells[0].source
+    assert complete.cells[1].source == live.cells[1].source == colab.setup_cell_source(("mnist",))
 
 
 @pytest.mark.parametrize("change, message", [
@@ -394,7 +425,7 @@ def test_generator_rejects_duplicate_ids(tmp_path, capsys):
     data = json.loads(nbformat.writes(notebook))
     data["cells"][7]["id"] = "scale_data"
     notebooks_dir.mkdir()
-    (notebooks_dir / "01_demo.ipynb").write_text(json.dumps(data))
+    (notebooks_dir / "01_demo.ipynb").write_text(json.dumps(data), encoding="utf-8")
     capsys.readouterr()
     assert generate(notebooks_dir) == 2
     assert "duplicate id 'scale_data'" in capsys.readouterr().err
@@ -437,7 +468,7 @@ def test_catch_up_runs_the_stubs_then_exactly_what_percent_load_pastes(demo, tmp
     solutions = demo.parent / "solutions" / "01_demo"
     assert pasted["scale_data"] == "# %load ../solutions/01_demo/scale_data.py\n" + SCALE + "\n"
     assert pasted["exercise_squares"] == ("# %load ../solutions/01_demo/exercise_squares.py\n"
-                                          + (solutions / "exercise_squares.py").read_text())
+                                          + (solutions / "exercise_squares.py").read_text(encoding="utf-8"))
 
 
 def test_a_missing_solution_file_fails_the_catch_up(demo, tmp_path):
@@ -464,17 +495,17 @@ def test_recorded_complete_results_are_reused(demo, tmp_path):
     session = tmp_path / "session"
     session.mkdir()
     record = {"notebook": DEMO, "run": {"seed": 0, "fast": True}, "results": {"total": 1.0}, "timings": {}}
-    (session / f"{DEMO}.json").write_text(json.dumps(record))
+    (session / f"{DEMO}.json").write_text(json.dumps(record), encoding="utf-8")
     assert complete_results(demo, session, tmp_path / "scratch") == (record, "recorded by this session's nbval run")
     record["run"]["fast"] = False  # a full-mode record is not a quick run's result
-    (session / f"{DEMO}.json").write_text(json.dumps(record))
+    (session / f"{DEMO}.json").write_text(json.dumps(record), encoding="utf-8")
     assert complete_results(demo, session, tmp_path / "scratch")[1] == "run here"
 
 
 def test_a_solution_file_that_differs_changes_the_results(demo, tmp_path):
     expected, _ = complete_results(demo, None, tmp_path / "complete")
     solution = demo.parent / "solutions" / "01_demo" / "scale_data.py"
-    solution.write_text(SCALE.replace("factor=2.0", "factor=2.5") + "\n")
+    solution.write_text(SCALE.replace("factor=2.0", "factor=2.5") + "\n", encoding="utf-8")
     with pytest.raises(AssertionError, match=r"results\['total'\]"):
         assert_same_results(expected, run_demo_live(demo, tmp_path))
 
@@ -483,8 +514,8 @@ def test_a_later_cell_needing_a_name_the_solution_lacks_fails(demo, tmp_path):
     """If the solution file lacks a name that later cells use and only the complete cell
     defined (here `scaled`), the caught-up run fails."""
     solution = demo.parent / "solutions" / "01_demo" / "scale_data.py"
-    solution.write_text(SCALE.rsplit("\n\n\n", 1)[0] + "\n")
-    assert "scaled =" not in solution.read_text() and "def scale" in solution.read_text()
+    solution.write_text(SCALE.rsplit("\n\n\n", 1)[0] + "\n", encoding="utf-8")
+    assert "scaled =" not in solution.read_text(encoding="utf-8") and "def scale" in solution.read_text(encoding="utf-8")
     with pytest.raises(CellExecutionError, match="NameError"):
         run_demo_live(demo, tmp_path)
 

@@ -22,8 +22,11 @@ FINAL_MODEL_FUNCTIONS = ["build_augmentation", "conv_block", "build_final_model"
 
 
 def notebook_code_cells():
+    """The notebook's code cells, the parameters cell first (the set-up cell before it is left out)."""
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    code = [cell for cell in cells if cell["cell_type"] == "code" and cell.get("id") != "colab_setup"]
+    assert "parameters" in code[0]["metadata"].get("tags", []), "notebook 3's parameters cell is not first"
+    return ["".join(cell["source"]) for cell in code]
 
 
 def load_benchmark():

@@ -13,7 +13,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def requirement_lines(path):
     lines = []
-    for raw in path.read_text().splitlines():
+    for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
             lines.append(line)
@@ -30,11 +30,13 @@ def test_requirements_pin_the_course_stack():
     for line in lines:
         if not line.startswith("-"):
             assert re.search(r"(~=|==|<)", line), f"{line!r} needs an upper or compatible-release bound"
+    assert not any(line.startswith("tensorflow") and "==" in line for line in lines), (
+        "requirements.txt states a range; exact versions belong in constraints/")
 
 
 def test_environment_yml_installs_the_same_requirements():
     """environment.yml must not drift from requirements.txt: it installs that very file."""
-    text = (ROOT / "environment.yml").read_text()
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     pip_section = re.search(r"- pip:\n((?:\s+- .*\n?)+)", text)
     assert pip_section, "environment.yml needs a pip: section"
     pip_entries = [entry.strip()[2:].strip() for entry in pip_section.group(1).splitlines()]
@@ -54,7 +56,7 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_stored_without_outputs(path):
-    notebook = json.loads(path.read_text())
+    notebook = json.loads(path.read_text(encoding="utf-8"))
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "code":
             assert cell.get("outputs") == [], f"{path.name} cell {index} has outputs"
@@ -62,11 +64,13 @@ def test_notebook_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_is_parameters_and_reads_fast(path):
-    notebook = json.loads(path.read_text())
+def test_parameters_cell_comes_first_and_reads_fast(path):
+    """The parameters cell is the first code cell, or the second after the generated set-up cell
+    (id colab_setup: installs helpers on Colab and checks the environment; tests/test_colab.py)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
     code_cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    first = code_cells[0]
-    assert "parameters" in first.get("metadata", {}).get("tags", []), f"{path.name}: first code cell not tagged"
+    first = code_cells[1] if code_cells[0].get("id") == "colab_setup" else code_cells[0]
+    assert "parameters" in first.get("metadata", {}).get("tags", []), f"{path.name}: parameters cell not where expected"
     source = "".join(first["source"])
     assert re.search(r"^FAST\s*=\s*runtime\.env_flag\([\"']FAST[\"']\)", source, flags=re.M), (
         f"{path.name}: the parameters cell must set FAST = runtime.env_flag(\"FAST\") (the FAST environment variable)"
@@ -75,7 +79,7 @@ def test_first_code_cell_is_parameters_and_reads_fast(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_exercises_with_solutions(path):
-    notebook = json.loads(path.read_text())
+    notebook = json.loads(path.read_text(encoding="utf-8"))
     tagged = [cell for cell in notebook["cells"] if "solution" in cell.get("metadata", {}).get("tags", [])]
     assert tagged, f"{path.name} has no cell tagged solution"
     assert all(cell["cell_type"] == "code" for cell in tagged)
@@ -87,3 +91,19 @@ def test_notebook_has_exercises_with_solutions(path):
 def test_mnist_is_not_committed():
     tracked = subprocess.run(["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert tracked in ([], ["data/README.md"]), tracked
+
+
+def test_binder_and_devcontainer_install_the_same_requirements():
+    """Binder (repo2docker reads binder/ first) and Codespaces install exactly requirements.txt, like the README."""
+    binder = requirement_lines(ROOT / "binder" / "requirements.txt")
+    assert binder == ["-r ../requirements.txt"], binder
+    assert not (ROOT / "binder" / "environment.yml").exists(), "repo2docker would prefer it to requirements.txt"
+    devcontainer = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text(encoding="utf-8"))
+    assert devcontainer["postCreateCommand"] == "pip install -r requirements.txt"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "```bash\npip install -r requirements.txt && jupyter lab notebooks/\n```" in readme
+    # the same Python minor everywhere a container is built: Binder, the devcontainer image, conda
+    binder_python = re.fullmatch(r"python-(3\.\d+)", (ROOT / "binder" / "runtime.txt").read_text().strip()).group(1)
+    image_python = re.search(r"python:(3\.\d+)", devcontainer["image"]).group(1)
+    conda_python = re.search(r"- python=(3\.\d+)", (ROOT / "environment.yml").read_text(encoding="utf-8")).group(1)
+    assert binder_python == image_python == conda_python
