@@ -80,7 +80,7 @@ def test_first_cells_on_a_stand_in_colab(tmp_path):
             exec(compile(source, name + " cell", "exec"), namespace)
         (x_train, y_train), (x_test, y_test) = namespace["data"].load_mnist()
         print("MNIST loaded:", x_train.shape, x_test.shape)
-        print("helpers from", namespace["data"].__file__)
+        print("helpers.data at", namespace["data"].__file__)
     """), encoding="utf-8")
     environment = dict(os.environ, KERAS_HOME=str(keras_home), FAST="1", TF_CPP_MIN_LOG_LEVEL="3")
     environment.pop("MNIST_PATH", None)
@@ -91,13 +91,14 @@ def test_first_cells_on_a_stand_in_colab(tmp_path):
     finally:
         run("-m", "pip", "uninstall", "--yes", "--quiet", colab.PACKAGE)
     output = result.stdout + result.stderr
+    print(output[-4000:])  # shown by pytest -rA: what a student sees on Colab
     assert result.returncode == 0, output[-6000:]
     assert f"pip install {colab.PACKAGE} @ " in output
     assert f"Colab detected: course helpers from {colab.REPOSITORY}" in output
     assert f"MNIST found: {keras_home / 'datasets' / 'mnist.npz'}" in output
     assert "environment: Python 3." in output and "all checks passed" in output, output[-3000:]
     assert "MNIST loaded: (60000, 28, 28) (10000, 28, 28)" in output
-    assert "site-packages" in output.split("helpers from", 1)[1].splitlines()[0], "helpers not installed as a package"
+    assert "site-packages" in output.split("helpers.data at", 1)[1].splitlines()[0], "helpers not installed as a package"
     # only helpers was added: TensorFlow, Keras and everything else are the runtime's own
     added = {name for name in after if name not in before}
     changed = {name for name in before if name in after and before[name] != after[name]}
