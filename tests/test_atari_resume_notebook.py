@@ -39,32 +39,32 @@ CARTPOLE_CONFIG_CELL = "46c342cb"
 CARTPOLE_CHECK_CELL = "0d7a1802"
 SUMMARY_CELL = "671a22d1"
 
-FIRST_TOTAL, INTERRUPT_AT, CHECKPOINT_INTERVAL, SECOND_TOTAL = 600, 450, 200, 900
+FIRST_TOTAL, INTERRUPT_AT, CHECKPOINT_INTERVAL, SECOND_TOTAL = 800, 45, 160, 1200  # agent steps; 8 games per step
 
 INTERRUPT = f"""
-_make_atari_env = envs.make_atari_env
-def _interrupted_atari_env(*args, **kwargs):  # the training env stops as if the user pressed interrupt
-    env = _make_atari_env(*args, **kwargs)
-    if kwargs.get("training", True):
+_make_atari_vector_env = envs.make_atari_vector_env
+def _interrupted_atari_env(game, num_envs, **kwargs):  # the training env stops as if the user pressed interrupt
+    env = _make_atari_vector_env(game, num_envs, **kwargs)
+    if num_envs == atari_config.num_envs:  # the training games, not the evaluation games
         step, count = env.step, [0]
-        def interrupting_step(action):
+        def interrupting_step(actions):
             count[0] += 1
             if count[0] > {INTERRUPT_AT}:
                 raise KeyboardInterrupt("interrupted by the test")
-            return step(action)
+            return step(actions)
         env.step = interrupting_step
     return env
-envs.make_atari_env = _interrupted_atari_env
+envs.make_atari_vector_env = _interrupted_atari_env
 """
 
 REPORT = """
 import gc, json
-_buffers = [obj for obj in gc.get_objects() if type(obj) is replay.AtariReplayBuffer]  # type(): dead weak proxies do not raise
+_buffers = [obj for obj in gc.get_objects() if type(obj) is replay.AtariVectorReplayBuffer]
 _meta = checkpoints.read_checkpoint(atari_checkpoint_path if "atari_checkpoint_path" in globals()
                                     else CHECKPOINT_DIR / f"atari-{ATARI_GAME}.ckpt.npz")[0]
 print(json.dumps({
     "live_buffer_bytes": sum(buffer.nbytes for buffer in _buffers),
-    "buffer_bytes": replay.AtariReplayBuffer.bytes_needed(atari_config.buffer_size),
+    "buffer_bytes": replay.AtariVectorReplayBuffer.bytes_needed(atari_config.buffer_size),
     "buffer_size": atari_config.buffer_size,
     "total_steps": atari_config.total_steps,
     "checkpoint_step": _meta["step"],
@@ -139,7 +139,7 @@ def test_atari_training_interrupted_resumed_longer_and_rerun(tmp_path, monkeypat
         assert checkpoint_step == 2 * CHECKPOINT_INTERVAL  # the last checkpoint before the interrupt
 
         # 2. A longer run: the configuration and training cells again, as a user re-runs them.
-        kernel.code(f"envs.make_atari_env = _make_atari_env\nATARI_TOTAL_STEPS = {SECOND_TOTAL}")
+        kernel.code(f"envs.make_atari_vector_env = _make_atari_vector_env\nATARI_TOTAL_STEPS = {SECOND_TOTAL}")
         kernel.run(ATARI_CONFIG_CELL)  # old notebooks: the checkpoint is refused here or in training
         kernel.code(override_config)
         kernel.run(ATARI_TRAINING_CELL)

@@ -177,3 +177,50 @@ def test_making_a_game_prints_no_emulator_banner():
     assert completed.returncode == 0, completed.stderr
     assert "Arcade Learning Environment" not in completed.stderr + completed.stdout
     assert "Powered by Stella" not in completed.stderr + completed.stdout
+
+
+# ------------------------------------------------------------ the vector environment
+def test_vector_env_gives_stacked_grey_frames_and_a_clear_error_for_unknown_games():
+    env = envs.make_atari_vector_env("Pong", 2, seed=0)
+    observations, _ = env.reset(seed=0)
+    assert observations.shape == (2, 4, 84, 84) and observations.dtype == np.uint8
+    assert not observations[:, :3].any() and observations[:, 3].any()  # zeros before the first frame
+    assert env.action_meanings == ["NOOP", "FIRE", "RIGHT", "LEFT", "RIGHTFIRE", "LEFTFIRE"]
+    observations, rewards, terminated, truncated, _ = env.step(np.array([2, 3]))
+    assert observations.shape == (2, 4, 84, 84) and rewards.shape == terminated.shape == truncated.shape == (2,)
+    env.close()
+    with pytest.raises(ValueError, match="Did you mean 'Pong'"):
+        envs.make_atari_vector_env("Pongg", 2)
+    with pytest.raises(ValueError, match="num_envs must be at least 1"):
+        envs.make_atari_vector_env("Pong", 0)
+
+
+def test_the_single_game_sees_exactly_what_the_training_games_see():
+    """Same seed, same actions: the watching/evaluation game and game 0 of the training env agree."""
+    vector_env = envs.make_atari_vector_env("Pong", 3)
+    game = envs.make_atari_game("Pong")
+    observations, _ = vector_env.reset(seed=7)  # game 0 gets seed 7
+    observation, _ = game.reset(seed=7)
+    np.testing.assert_array_equal(observations[0], observation)
+    rng = np.random.default_rng(0)
+    total = 0.0
+    for step in range(1_200):
+        actions = rng.integers(0, 6, size=3)
+        observations, rewards, terminated, truncated, _ = vector_env.step(actions)
+        observation, reward, game_terminated, game_truncated, _ = game.step(int(actions[0]))
+        np.testing.assert_array_equal(observations[0], observation, err_msg=f"step {step}")
+        assert (rewards[0], terminated[0], truncated[0]) == (reward, game_terminated, game_truncated)
+        total += reward
+        if game_terminated or game_truncated:
+            break
+    assert total != 0.0, "the game should have scored points within 1,200 steps"
+    np.testing.assert_array_equal(game.render()[:, :, 0], observation[-1])
+    vector_env.close()
+    game.close()
+
+
+def test_single_game_needs_a_reset_after_game_over():
+    game = envs.make_atari_game("Pong", seed=1)
+    with pytest.raises(RuntimeError, match="call reset"):
+        game.step(0)
+    game.close()

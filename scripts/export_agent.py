@@ -1,0 +1,99 @@
+"""Ship the Q-network of a recorded full run of notebook 4 as the course's trained agent.
+
+    python scripts/export_agent.py --seed 1                  # Pong, the recorded full run with seed 1
+    python scripts/export_agent.py --seed 1 --runs-dir runs/full_runs --game Pong
+
+Reads the run's last Atari checkpoint (runs/full_runs/04_atari_dqn-seed<S>-full/
+checkpoints/atari-<Game>.ckpt.npz, written by the notebook at the end of training),
+rebuilds the notebook's own Q-network (its `build_q_network` with the run's
+configuration), loads the weights into it, and writes
+
+- helpers/trained/<Game>.keras: the network and its weights (no replay buffer, no optimizer);
+- helpers/trained/<Game>.json: the record: the run (seed, date, commit, machine, agent
+  steps, training time, final evaluation, from results/full_runs.json) and the
+  file's sha256, which `helpers.agents.load_agent` checks.
+
+The run must be recorded in results/full_runs.json first (scripts/full_runs.py does it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from dqn_loop import load_notebook_dqn  # noqa: E402  (the notebook's dqn cells, executed)
+
+from helpers import agents, checkpoints, envs  # noqa: E402
+
+NOTEBOOK = "04_atari_dqn"
+
+
+def recorded_entry(results_file: pathlib.Path, seed: int) -> dict:
+    entries = json.loads(results_file.read_text(encoding="utf-8"))
+    for entry in entries:
+        if entry["notebook"] == NOTEBOOK and entry["seed"] == seed and entry["mode"] == "full":
+            return entry
+    raise SystemExit(f"no full run of {NOTEBOOK} with seed {seed} in {results_file}: record it with "
+                     f"scripts/full_runs.py first")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, required=True, help="the recorded run's seed")
+    parser.add_argument("--game", default="Pong")
+    parser.add_argument("--runs-dir", type=pathlib.Path, default=ROOT / "runs" / "full_runs")
+    parser.add_argument("--results", type=pathlib.Path, default=ROOT / "results" / "full_runs.json")
+    args = parser.parse_args(argv)
+    game = envs._resolve_game(args.game)
+    entry = recorded_entry(args.results, args.seed)
+    if entry["results"].get("atari_game") != game:
+        raise SystemExit(f"the recorded run played {entry['results'].get('atari_game')}, not {game}")
+    checkpoint = args.runs_dir / f"{NOTEBOOK}-seed{args.seed}-full" / "checkpoints" / f"atari-{game}.ckpt.npz"
+    meta = checkpoints.read_metadata(checkpoint)
+    config = meta["config"]
+    with tempfile.TemporaryDirectory(prefix="export-agent-") as directory:
+        notebook = load_notebook_dqn(directory)
+        num_actions = envs.make_atari_vector_env(game, 1).single_action_space.n
+        network = notebook["build_q_network"]((4, 84, 84), num_actions, tuple(config["hidden_units"]),
+                                              conv=config["network"])
+    network.set_weights(checkpoints.network_weights(checkpoint, "q_network"))
+    agents.TRAINED_DIR.mkdir(exist_ok=True)
+    model_path = agents.TRAINED_DIR / f"{game}.keras"
+    network.save(model_path)
+    results, timings = entry["results"], entry["timings"]
+    record = {
+        "game": game,
+        "file": model_path.name,
+        "sha256": agents.sha256_of(model_path),
+        "num_actions": int(num_actions),
+        "network": config["network"],
+        "hidden_units": list(config["hidden_units"]),
+        "notebook": NOTEBOOK,
+        "seed": args.seed,
+        "agent_steps": int(meta["step"]),
+        "training_minutes": round(timings["atari_training_seconds"] / 60, 1),
+        "eval_score": results["atari_eval_score"],
+        "eval_games": config["eval_games"],
+        "date": entry["date"],
+        "commit": entry["commit"],
+        "machine": entry["machine"],
+        "versions": entry["versions"],
+        "results_file": "results/full_runs.json",
+    }
+    record_path = agents.TRAINED_DIR / f"{game}.json"
+    record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    size = model_path.stat().st_size
+    print(f"wrote {model_path.relative_to(ROOT)} ({size / 1e6:.2f} MB, sha256 {record['sha256'][:12]}...) and "
+          f"{record_path.relative_to(ROOT)}: seed {args.seed}, {record['agent_steps']:,} steps, "
+          f"{record['training_minutes']} min, evaluation {record['eval_score']:+.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
