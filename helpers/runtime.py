@@ -40,11 +40,16 @@ def env_flag(name: str, default: bool = False) -> bool:
 # What TensorFlow's C++ libraries print to the process's stderr while they load. The
 # messages come from abseil logging *before* it is initialised, so TF_CPP_MIN_LOG_LEVEL
 # cannot hide them (abseil ignores every threshold until absl::InitializeLog() runs);
-# only INFO and WARNING lines of that format and the two known notices are dropped,
-# errors (E..., F...) and anything else are passed on.
+# only INFO and WARNING lines of that format, the two known notices and TensorFlow 2.19's
+# "Unable to register cuDNN/cuBLAS/cuFFT factory" lines are dropped; other errors (E..., F...)
+# and anything else are passed on.
 _STARTUP_NOISE = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     r"|[IW]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] .*"
+    # TensorFlow 2.19 (Colab's, the oldest supported) logs these harmless lines as errors at every
+    # start: its CUDA plugins register twice. Only these exact messages are dropped; other errors stay.
+    r"|E\d{4} [\d:.]+ +\d+ cuda_(?:dnn|blas|fft)\.cc:\d+\] Unable to register cu(?:DNN|BLAS|FFT) factory: "
+    r"Attempting to register factory for plugin cu(?:DNN|BLAS|FFT) when one has already been registered"
     r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.)$"
 )
 

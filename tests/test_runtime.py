@@ -130,6 +130,12 @@ def test_quiet_tensorflow_hides_the_cpp_start_up_lines():
      "GPU will not be used.", True),
     ("W0000 00:00:1795773282.267139   10536 gpu_device.cc:2342] Cannot dlopen some GPU libraries.", True),
     ("E0000 00:00:1795773239.725854   10432 cuda_platform.cc:52] failed call to cuInit: INTERNAL", False),
+    ("E0000 00:00:1796485569.835094   12677 cuda_dnn.cc:8579] Unable to register cuDNN factory: Attempting to "
+     "register factory for plugin cuDNN when one has already been registered", True),  # TensorFlow 2.19
+    ("E0000 00:00:1796485569.850372   12677 cuda_blas.cc:1407] Unable to register cuBLAS factory: Attempting to "
+     "register factory for plugin cuBLAS when one has already been registered", True),
+    ("E0000 00:00:1796485569.850372   12677 cuda_blas.cc:1407] Unable to register cuBLAS factory: out of memory",
+     False),
     ("Traceback (most recent call last):", False),
     ("UserWarning: something a student should see", False),
 ])
