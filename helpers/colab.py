@@ -49,16 +49,16 @@ CODESPACES_URL_PATTERN = re.compile(r"https://codespaces\.new/[\w.-]+/[\w.-]+")
 # tests/test_versions.py checks it), by the module a notebook imports. TensorFlow and Keras
 # are deliberately not here: a hosted runtime's own are never replaced.
 HOSTED_PACKAGES = {
-    "numpy": "numpy>=2.0,<3",
-    "matplotlib": "matplotlib>=3.10,<4",
-    "sklearn": "scikit-learn>=1.6,<2",
+    "numpy": "numpy>=2.0,<2.5",
+    "matplotlib": "matplotlib>=3.10,<3.12",
+    "sklearn": "scikit-learn>=1.6,<1.10",
     "tqdm": "tqdm>=4.66,<5",
     "psutil": "psutil>=5.9,<8",
 }
 ATARI_PACKAGES = {
     "gymnasium": "gymnasium>=1.2.3,<1.5",
     "ale_py": "ale-py>=0.11.2,<0.13",
-    "cv2": "opencv-python-headless>=4.13,<6",
+    "cv2": "opencv-python-headless>=4.13,<5",
 }
 NEEDS = ("mnist", "atari")
 

@@ -141,7 +141,7 @@ def test_on_colab_installs_only_what_is_missing_never_tensorflow(fake_colab, mon
                         lambda name, *args: object() if name in present or name == "google.colab" else None)
     done = colab.setup(needs=("atari",), diagnose=False)
     assert fake_colab == ["tqdm>=4.66,<5", "gymnasium>=1.2.3,<1.5", "ale-py>=0.11.2,<0.13",
-                          "opencv-python-headless>=4.13,<6"]
+                          "opencv-python-headless>=4.13,<5"]
     assert not any("tensorflow" in item or "keras" in item for item in fake_colab)
     out = capsys.readouterr().out
     assert "Colab detected" in out and "installed what the runtime lacked: tqdm" in out
