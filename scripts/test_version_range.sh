@@ -11,7 +11,7 @@
 # the logs are in VENV_DIR. Exits non-zero if either suite fails. It needs about 25 minutes
 # of two CPU cores and 3 GB of disk: do not run it beside a timed run.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 VENV_DIR=${1:-/tmp/course-venvs}
 OLDEST_PYTHON=${OLDEST_PYTHON:-python3.10}
 NEWEST_PYTHON=${NEWEST_PYTHON:-python3.13}
