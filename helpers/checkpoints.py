@@ -55,6 +55,21 @@ def checkpoint_exists(path) -> bool:
     return _checkpoint_path(path).is_file()
 
 
+def delete_checkpoint(path) -> bool:
+    """Remove the checkpoint at `path` and the replay buffers saved beside it; True if there was one.
+
+    For a training cell whose checkpoints only join its own stretches: deleting them
+    first makes a re-run of the cell (after fixing the code, say) train anew instead of
+    restoring the previous run.
+    """
+    path = _checkpoint_path(path)
+    existed = path.is_file()
+    path.unlink(missing_ok=True)
+    for replay_file in path.parent.glob(f"{path.name[: -len('.npz')]}.replay-*.npz"):
+        replay_file.unlink(missing_ok=True)
+    return existed
+
+
 # ------------------------------------------------------------------ validation
 def _checkpoint_path(path) -> pathlib.Path:
     if not isinstance(path, (str, os.PathLike)):

@@ -163,3 +163,20 @@ def test_read_metadata_gives_the_config_and_step_without_the_arrays(tmp_path):
     assert meta["step"] == 7 and meta["config"] == {"buffer_size": 10} and meta["log"] == {"step": [7]}
     with pytest.raises(FileNotFoundError):
         checkpoints.read_metadata(tmp_path / "missing.ckpt.npz")
+
+
+def test_delete_checkpoint_removes_it_and_its_replay_buffers(tmp_path):
+    path = tmp_path / "run.ckpt.npz"
+    buffer = replay.ReplayBuffer(10, (2,), seed=0)
+    buffer.add(np.zeros(2, np.float32), 0, 1.0, np.ones(2, np.float32), False)
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    checkpoints.save_checkpoint(path, step=5, networks={"q": model}, replay_buffer=buffer)
+    assert checkpoints.checkpoint_exists(path) and list(tmp_path.glob("run.ckpt.replay-*.npz"))
+    (tmp_path / "other.ckpt.npz").write_bytes(b"not ours")
+    assert checkpoints.delete_checkpoint(path) is True
+    assert not checkpoints.checkpoint_exists(path) and not list(tmp_path.glob("run.ckpt.replay-*.npz"))
+    assert (tmp_path / "other.ckpt.npz").exists()
+    assert checkpoints.delete_checkpoint(path) is False
+    with pytest.raises(ValueError, match="must end in .npz"):
+        checkpoints.delete_checkpoint(tmp_path / "run.ckpt")
