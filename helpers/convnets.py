@@ -160,7 +160,10 @@ def plot_feature_maps(feature_maps, max_channels: int = 8, title=None):
             raise ValueError(f"{name}: expected (height, width, channels), got {maps.shape}")
         rows[name] = maps
     ncols = min(max_channels, max(maps.shape[-1] for maps in rows.values()))
-    fig, axes = plt.subplots(len(rows), ncols, figsize=(1.3 * ncols, 1.5 * len(rows)), squeeze=False)
+    label_width = 1.6  # the layer names on the left
+    panel = min(1.3, (plotting.DISPLAY_WIDTH_INCHES - label_width) / ncols)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(panel * ncols + label_width, (panel + 0.2) * len(rows)),
+                             squeeze=False)
     for row, (name, maps) in enumerate(rows.items()):
         for column in range(ncols):
             ax = axes[row, column]
@@ -172,7 +175,7 @@ def plot_feature_maps(feature_maps, max_channels: int = 8, title=None):
                 ax.axis("off")
             if column == 0:
                 height, width, channels = maps.shape
-                ax.set_ylabel(f"{name}\n{height}x{width}x{channels}", fontsize=7)
+                ax.set_ylabel(f"{name}\n{height}x{width}x{channels}", fontsize=plotting.MIN_FONT_SIZE)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -11,6 +11,12 @@ import numpy as np
 import matplotlib
 import matplotlib.pyplot as plt
 
+# Readable on a projector: a notebook's output area is about 1,100 px wide (JupyterLab in a
+# 1,400-px window), that is 11 inches at the inline backend's 100 dpi; a wider figure is shrunk to
+# fit, and its text with it. Figures here stay within that width and use no text under 10 pt.
+DISPLAY_WIDTH_INCHES = 11.0
+MIN_FONT_SIZE = 10
+
 CLASS_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -93,7 +99,8 @@ def plot_history(history, metrics=None, axes=None, title=None):
     if unknown:
         raise ValueError(f"metrics {unknown} not in the history; it has {sorted(logs)}")
     if axes is None:
-        fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+        panel_width = min(4.5, DISPLAY_WIDTH_INCHES / len(metrics))
+        fig, axes = plt.subplots(1, len(metrics), figsize=(panel_width * len(metrics), 3.2), squeeze=False)
         axes = axes[0]
     for ax, metric in zip(np.atleast_1d(axes), metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
@@ -144,14 +151,16 @@ def plot_image_grid(images, labels=None, ncols: int = 10, cmap="gray", figsize=N
     n = len(images)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    figsize = figsize or (1.2 * ncols, 1.3 * nrows + (0.4 if title else 0))
+    panel = min(1.2, DISPLAY_WIDTH_INCHES / ncols)  # many columns: smaller images, same font size
+    figsize = figsize or (panel * ncols, (panel + 0.1 + (0.2 if labels is not None else 0)) * nrows
+                          + (0.4 if title else 0))
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     for index, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if index < n:
             ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None, vmin=vmin, vmax=vmax)
             if labels is not None:
-                ax.set_title(str(labels[index]), fontsize=8)
+                ax.set_title(str(labels[index]), fontsize=MIN_FONT_SIZE)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -207,7 +216,7 @@ def plot_code_heatmap(codes, row_labels=None, column_labels=None, ax=None, title
         for row in range(rows):
             for column in range(columns):
                 value = codes[row, column]
-                ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=MIN_FONT_SIZE,
                         color="black" if value > middle else "white")
     if title:
         ax.set_title(title)
@@ -262,7 +271,10 @@ def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, titl
                              f"images of {originals[0].size} pixels like the originals")
         rows.append((str(name), images))
     count = min(int(n), len(originals))
-    fig, axes = plt.subplots(len(rows), count, figsize=(1.1 * count + 1.2, 1.15 * len(rows) + (0.4 if title else 0)),
+    label_width = 1.6  # the row names on the left
+    panel = min(1.1, (DISPLAY_WIDTH_INCHES - label_width) / count)
+    fig, axes = plt.subplots(len(rows), count, figsize=(panel * count + label_width,
+                                                        (panel + 0.05) * len(rows) + (0.4 if title else 0)),
                              squeeze=False)
     for row, (name, images) in enumerate(rows):
         for column in range(count):
@@ -271,7 +283,7 @@ def plot_reconstruction_rows(originals, reconstructions: dict, n: int = 10, titl
             ax.set_xticks([])
             ax.set_yticks([])
             if column == 0:
-                ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+                ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=MIN_FONT_SIZE)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -175,10 +175,19 @@ def as_in_complete(source: str, stem: str) -> str:
     return source.replace(colab.colab_url(f"notebooks/live/{stem}.ipynb"), colab.colab_url(f"notebooks/{stem}.ipynb"))
 
 
+def live_cells_after_how_to(live, stem):
+    """The live copy's cells after its first cell, which says how to use it."""
+    assert live.cells[0].id == generator.HOW_TO_CELL_ID and live.cells[0].cell_type == "markdown"
+    assert live.cells[0].source == generator.how_to_text(stem)
+    return live.cells[1:]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_live_copy_blanks_exactly_the_tagged_cells(path):
     complete = nbformat.read(path, as_version=4)
     live = nbformat.read(generator.live_path(NOTEBOOKS_DIR, path.stem), as_version=4)
+    live.cells = live_cells_after_how_to(live, path.stem)
+    assert live.metadata[generator.LIVE_COPY_KEY]["from"] == path.name
     assert [cell.id for cell in live.cells] == [cell.id for cell in complete.cells]
     blanks = 0
     for full_cell, live_cell in zip(complete.cells, live.cells):
@@ -190,8 +199,10 @@ def test_live_copy_blanks_exactly_the_tagged_cells(path):
         blanks += 1
         line = generator.catch_up_line(path.stem, full_cell.id)
         assert live_cell.source.split("\n")[0] == line
+        assert live_cell.source.split("\n")[1:3] == generator.banner(full_cell.id, generator.kind(full_cell))
         assert live_cell.source != full_cell.source
-        assert live_cell.source == generator.blank_source(full_cell.source, path.stem, full_cell.id)
+        assert live_cell.source == generator.blank_source(full_cell.source, path.stem, full_cell.id,
+                                                          generator.kind(full_cell))
         solution = generator.solution_path(NOTEBOOKS_DIR, path.stem, full_cell.id)
         assert solution.read_text(encoding="utf-8") == full_cell.source.rstrip("\n") + "\n"
     assert blanks, f"{path.name} has no live or solution cell"
@@ -203,7 +214,8 @@ def test_live_copy_blanks_exactly_the_tagged_cells(path):
 def test_cells_before_the_first_blank_are_unchanged(path):
     """Everything before the first blank is the complete notebook's own cells, verbatim."""
     complete = nbformat.read(path, as_version=4).cells
-    live = nbformat.read(generator.live_path(NOTEBOOKS_DIR, path.stem), as_version=4).cells
+    live = nbformat.read(generator.live_path(NOTEBOOKS_DIR, path.stem), as_version=4)
+    live = live_cells_after_how_to(live, path.stem)
     first_blank = next(index for index, cell in enumerate(complete) if generator.is_blanked(cell))
     assert first_blank > 0
     for full_cell, live_cell in zip(complete[:first_blank], live[:first_blank]):
@@ -255,6 +267,8 @@ def scale(values,
 
 scaled = scale(data)'''
 SCALE_BLANK = '''# %load ../solutions/01_demo/scale_data.py
+# ████████████  TYPE HERE: scale_data  ████████████
+# To catch up: delete the "# " before %load, run the cell, then run it again.
 # Scale the data: scale(values, factor) -> array; later cells use scale() and `scaled`.
 
 @np.vectorize
@@ -309,7 +323,11 @@ def test_generator_writes_live_copy_and_solution_files(demo):
     sources = {cell.id: cell.source for cell in live.cells}
     assert sources["scale_data"] == SCALE_BLANK
     assert sources["exercise_squares"] == ("# %load ../solutions/01_demo/exercise_squares.py\n"
+                                           "# ████████████  EXERCISE: exercise_squares  ████████████\n"
+                                           "# To catch up: delete the \"# \" before %load, run the cell, "
+                                           "then run it again.\n"
                                            "# Exercise: the squares of the scaled data.")
+    assert live.cells[0].id == generator.HOW_TO_CELL_ID and "%load" in live.cells[0].source
     assert sources["make_data"] == DATA and sources["report"] == REPORT
     solutions = notebooks_dir / "solutions" / "01_demo"
     assert sorted(path.name for path in solutions.iterdir()) == ["exercise_squares.py", "scale_data.py"]
@@ -325,7 +343,8 @@ def test_check_reports_stale_files_and_writes_nothing(demo, capsys):
     orphan = notebooks_dir / "solutions" / "01_demo" / "old_cell.py"
     orphan.write_text("x = 1\n", encoding="utf-8")
     orphan_live = notebooks_dir / "live" / "99_gone.ipynb"
-    orphan_live.write_text("{}", encoding="utf-8")
+    orphan_live.write_text(json.dumps({"metadata": {generator.LIVE_COPY_KEY: {"from": "99_gone.ipynb"}}}),
+                           encoding="utf-8")  # a live copy the generator wrote for a notebook now gone
     capsys.readouterr()
     assert generate(notebooks_dir, "--check") == 1
     out = capsys.readouterr().out
@@ -356,9 +375,10 @@ def test_list_prints_the_blanked_cells_with_line_counts(demo, capsys):
     capsys.readouterr()
     assert generate(demo.parent, "--list") == 0
     out = capsys.readouterr().out
-    assert "| 01_demo | `scale_data` | in the lecture | 6 | 2 |" in out
+    # scale_data: 6 lines after the comment, of which the stub shows 4 (decorator, signature, docstring)
+    assert "| 01_demo | `scale_data` | in the lecture | 2 | 1 |" in out
     assert "| 01_demo | `exercise_squares` | exercise | 2 | 1 |" in out
-    assert "01_demo: 1 cells typed in the lecture, 6 lines" in out
+    assert "01_demo: 1 cells typed in the lecture, 2 lines" in out
 
 
 def test_teaching_table_and_readme_links_are_refreshed(tmp_path):
@@ -390,8 +410,9 @@ def test_set_up_cell_and_badges_follow_the_address(tmp_path):
     complete = nbformat.read(notebooks_dir / "01_demo.ipynb", as_version=4)
     live = nbformat.read(notebooks_dir / "live" / "01_demo.ipynb", as_version=4)
     assert colab.colab_url("notebooks/01_demo.ipynb") in complete.cells[0].source
-    assert colab.colab_url("notebooks/live/01_demo.ipynb") in live.cells[0].source
-    assert complete.cells[1].source == live.cells[1].source == colab.setup_cell_source(("mnist",))
+    assert live.cells[0].id == generator.HOW_TO_CELL_ID  # then the complete notebook's cells
+    assert colab.colab_url("notebooks/live/01_demo.ipynb") in live.cells[1].source
+    assert complete.cells[1].source == live.cells[2].source == colab.setup_cell_source(("mnist",))
 
 
 @pytest.mark.parametrize("change, message", [
@@ -534,3 +555,32 @@ def test_results_comparison_is_exact_for_ints_and_strings_and_tight_for_floats()
     assert differences({"a": 1}, {"a": 2}) and differences({"a": 1}, {"a": 1.0}) and differences({"a": 1.0}, {"a": 1})
     assert differences({"a": "x"}, {"a": "y"}) and differences({"a": True}, {"a": 1})
     assert differences({"a": 1}, {"a": 1, "b": 2}) and differences({"a": [1, 2]}, {"a": [1]})
+
+
+def test_generator_removes_only_the_live_copies_it_wrote(demo, capsys):
+    """A teacher's own notebook in notebooks/live/ survives; an orphaned generated copy goes."""
+    live_dir = demo.parent / "live"
+    own_notes = live_dir / "01_my_class_notes.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("my notes")]), own_notes)
+    saved_as = live_dir / "01_demo_rehearsal.ipynb"  # "Save As" of the live copy keeps its metadata
+    saved_as.write_text((live_dir / "01_demo.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
+    demo.rename(demo.with_name("02_renamed.ipynb"))  # the complete notebook is renamed
+    capsys.readouterr()
+    assert generate(demo.parent) == 0
+    out = capsys.readouterr().out
+    assert "removed: notebooks/live/01_demo.ipynb" in out and not (live_dir / "01_demo.ipynb").exists()
+    assert own_notes.exists() and saved_as.exists() and "01_my_class_notes" not in out
+    assert (live_dir / "02_renamed.ipynb").exists()
+    assert generate(demo.parent, "--check") == 0
+
+
+def test_slide_types_follow_the_headings_and_the_line_budget(tmp_path):
+    cells = [nbformat.v4.new_markdown_cell("# Title"), code("x = 1", cell_id="first"),
+             nbformat.v4.new_markdown_cell("## Section"), code("\n".join(["y = 2"] * 20), cell_id="long"),
+             code("\n".join(["z = 3"] * 20), cell_id="longer"), nbformat.v4.new_markdown_cell("### Part"),
+             code("w = 4", cell_id="short"), nbformat.v4.new_markdown_cell("Notes", metadata={
+                 "slideshow": {"slide_type": "notes"}})]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    generator.set_slide_types(notebook)
+    assert [cell.metadata["slideshow"]["slide_type"] for cell in notebook.cells] == [
+        "slide", "-", "slide", "-", "subslide", "subslide", "-", "notes"]

@@ -1,6 +1,8 @@
-# Train the network by hand with full-batch gradient descent:
-# training_step(points, labels, learning_rate) -> loss (tape, cross-entropy, assign_sub),
-# then num_steps = 1000 if FAST else 3000 steps on the moons at learning rate 0.5 (the Keras cell below
+# Train the network by hand with full-batch gradient descent: training_step(points, labels,
+# learning_rate) -> loss before the step, a @tf.function: mean of
+# tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits) (labels: int class numbers),
+# tape.gradient, then parameter.assign_sub(learning_rate * gradient) for each of `parameters`; then
+# num_steps = 1000 if FAST else 3000 steps on the moons at learning rate 0.5 (the Keras cell below
 # uses the same), printing the loss every num_steps // 5 steps; later cells use hand_loop_accuracy.
 @tf.function  # compiles the step into a graph, several times faster
 def training_step(points, labels, learning_rate):

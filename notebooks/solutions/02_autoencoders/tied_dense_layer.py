@@ -12,7 +12,9 @@ class TiedDense(keras.layers.Layer):
 
     def build(self, input_shape):
         num_outputs = self.encoder_layer.kernel.shape[0]  # the encoder's number of inputs
-        self.bias = self.add_weight(shape=(num_outputs,), initializer="zeros", name="bias") if self.use_bias else None
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(num_outputs,), initializer="zeros", name="bias")
 
     def call(self, codes):
         outputs = keras.ops.matmul(codes, keras.ops.transpose(self.encoder_layer.kernel))

@@ -1,7 +1,10 @@
-# Exercise 5: the final model with one ingredient removed at a time; validation accuracy after a short run.
+# Exercise 5: the final model with one ingredient removed at a time; validation accuracy after a
+# short run.
 def build_ablation_model(augment=True, batch_norm=True, dropout_rate=0.25):
-    """build_final_model with switches: no augmentation, no batch norm (biases instead), other dropout.
-    Batch-norm momentum 0.9 in every variant: these short runs' ~160 steps are too few for 0.99 (0.99**158 = 0.2)."""
+    """build_final_model with switches: no augmentation, no batch norm (biases instead), other
+    dropout.
+    Batch-norm momentum 0.9 in every variant: these short runs' ~160 steps are too few for 0.99
+    (0.99**158 = 0.2)."""
     hidden = inputs = keras.Input((28, 28, 1))
     if augment:
         hidden = build_augmentation()(hidden)
@@ -18,10 +21,22 @@ def build_ablation_model(augment=True, batch_norm=True, dropout_rate=0.25):
 
 
 ablation_steps = EXPERIMENT_EPOCHS * int(np.ceil(EXPERIMENT_TRAIN / 128))
-variants = [("full recipe", {}, True, True), ("no augmentation", {"augment": False}, True, True),
-            ("no batch norm", {"batch_norm": False}, True, True), ("no dropout", {"dropout_rate": 0.0}, True, True),
-            ("no label smoothing", {}, False, True), ("constant lr 0.001", {}, True, False)]
-for name, switches, smoothing, scheduled in (variants[:2] if FAST else variants):  # quick run: two variants
+variants = [
+    ("full recipe", {}, True, True),
+    ("no augmentation", {"augment": False}, True, True),
+    ("no batch norm", {"batch_norm": False}, True, True),
+    ("no dropout", {"dropout_rate": 0.0}, True, True),
+    ("no label smoothing", {}, False, True),
+    ("constant lr 0.001", {}, True, False),
+]
+# quick run: two variants
+for name, switches, smoothing, scheduled in (variants[:2] if FAST else variants):
     loss = smoothed_crossentropy if smoothing else "sparse_categorical_crossentropy"
-    optimizer = keras.optimizers.Adam(make_learning_rate_schedule(ablation_steps) if scheduled else 1e-3)
-    report("ablation", name, *run_experiment(lambda: build_ablation_model(**switches), optimizer=optimizer, loss=loss))
+    optimizer = keras.optimizers.Adam(
+        make_learning_rate_schedule(ablation_steps) if scheduled else 1e-3
+    )
+    report(
+        "ablation",
+        name,
+        *run_experiment(lambda: build_ablation_model(**switches), optimizer=optimizer, loss=loss)
+    )

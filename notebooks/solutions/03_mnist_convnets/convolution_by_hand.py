@@ -1,5 +1,6 @@
 # Build convolve2d(image, kernel) -> 2-D array: the 'valid' cross-correlation of the formula above,
-# with two loops over the output positions. Later cells call convolve2d(image, kernel).
+# with two loops over the output positions; image and kernel are 2-D NumPy arrays, the output a
+# float array (np.zeros). No kernel flip. Later cells call convolve2d(image, kernel).
 def convolve2d(image, kernel):
     """'Valid' 2-D convolution (cross-correlation, as in Keras) written with two loops."""
     kernel_height, kernel_width = kernel.shape

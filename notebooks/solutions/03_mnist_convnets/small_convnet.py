@@ -1,5 +1,6 @@
-# Build build_small_convnet() -> keras.Sequential: Conv 32 3x3 ReLU -> max-pool 2 -> Conv 64 3x3 ReLU
-# -> max-pool 2 -> flatten -> dropout 0.5 -> dense 10 softmax. Later cells call build_small_convnet().
+# Build build_small_convnet() -> keras.Sequential: Conv 32 3x3 ReLU -> max-pool 2 -> Conv 64 3x3
+# ReLU -> max-pool 2 -> flatten -> dropout 0.5 -> dense 10 softmax. Later cells call
+# build_small_convnet().
 def build_small_convnet():
     """The Keras example's "simple MNIST ConvNet"."""
     return keras.Sequential([

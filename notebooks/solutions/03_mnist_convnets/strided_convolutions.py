@@ -1,4 +1,5 @@
-# Exercise 3: stride-2 convolutions instead of max pooling, compared with run_experiment (validation accuracy).
+# Exercise 3: stride-2 convolutions instead of max pooling, compared with run_experiment (validation
+# accuracy).
 def build_strided_convnet():
     """The small ConvNet with each convolution + pooling replaced by one stride-2 convolution."""
     return keras.Sequential([
