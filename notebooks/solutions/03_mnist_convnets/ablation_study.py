@@ -2,9 +2,8 @@
 # short run.
 def build_ablation_model(augment=True, batch_norm=True, dropout_rate=0.25):
     """build_final_model with switches: no augmentation, no batch norm (biases instead), other
-    dropout.
-    Batch-norm momentum 0.9 in every variant: these short runs' ~160 steps are too few for 0.99
-    (0.99**158 = 0.2)."""
+    dropout. Batch-norm momentum 0.9 in every variant: these short runs' ~160 steps are too few for
+    0.99 (0.99**158 = 0.2)."""
     hidden = inputs = keras.Input((28, 28, 1))
     if augment:
         hidden = build_augmentation()(hidden)

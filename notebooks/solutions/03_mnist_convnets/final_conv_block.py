@@ -8,11 +8,8 @@ def conv_block(inputs, filters, pool, name):
     """Conv 3x3 (no bias: batch norm has one) -> [max pool] -> batch norm -> ReLU.
 
     BATCH_NORM_MOMENTUM 0.99 (Keras' default) in a full run: the running averages used at test time
-    follow the
-    last ~100 steps. The quick run's 94 steps would leave them 40 % at their start values (0.99**94
-    = 0.39), so
-    it uses 0.9 (the last ~10 steps).
-    """
+    follow the last ~100 steps. The quick run's 94 steps would leave them 40 % at their start values
+    (0.99**94 = 0.39), so it uses 0.9 (the last ~10 steps)."""
     hidden = keras.layers.Conv2D(filters, 3, use_bias=False, name=f"{name}_conv")(inputs)
     if pool:
         hidden = keras.layers.MaxPooling2D(2, name=f"{name}_pool")(hidden)
