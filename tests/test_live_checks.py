@@ -113,3 +113,18 @@ def test_a_stub_or_a_wrong_answer_fails_at_the_next_cell(stem):
         assert CATCH_UP_HINT in stub_error.evalue, (cell_id, stub_error.evalue)
         assert expected in wrong_error.evalue and CATCH_UP_HINT not in wrong_error.evalue, (cell_id, wrong_error.evalue)
         print(f"{stem}/{cell_id}\n  stub:  {stub_error.evalue}\n  wrong: {wrong_error.evalue}")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda path: path.stem)
+def test_every_lesson_blank_is_followed_by_its_check(path):
+    """The cell right after each `live` cell is a code cell that checks it and names it."""
+    cells = nbformat.read(path, as_version=4).cells
+    missing = []
+    for index, cell in enumerate(cells):
+        if "live" not in cell.metadata.get("tags", []):
+            continue
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        names = (f'checks.blank("{cell.id}")', f"blank {cell.id}:", f"blank `{cell.id}`")
+        if following is None or following.cell_type != "code" or not any(n in following.source for n in names):
+            missing.append(cell.id)
+    assert not missing, f"{path.name}: no check cell naming the blank right after {missing}"
