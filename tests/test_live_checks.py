@@ -109,7 +109,7 @@ def test_a_stub_or_a_wrong_answer_fails_at_the_next_cell(stem):
     for cell_id, (stub_error, wrong_error, expected) in failures.items():
         for error in (stub_error, wrong_error):
             assert error.ename == "AssertionError", (cell_id, error.ename, error.evalue)
-            assert error.evalue.startswith(f"blank `{cell_id}`: "), (cell_id, error.evalue)
+            assert error.evalue.startswith((f"blank `{cell_id}`: ", f"blank {cell_id}: ")), (cell_id, error.evalue)
         assert CATCH_UP_HINT in stub_error.evalue, (cell_id, stub_error.evalue)
         assert expected in wrong_error.evalue and CATCH_UP_HINT not in wrong_error.evalue, (cell_id, wrong_error.evalue)
         print(f"{stem}/{cell_id}\n  stub:  {stub_error.evalue}\n  wrong: {wrong_error.evalue}")
