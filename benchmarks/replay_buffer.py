@@ -11,6 +11,10 @@ Run from the repository root:
 
     python benchmarks/replay_buffer.py            # about a minute on a laptop CPU
     python benchmarks/replay_buffer.py --full     # also allocate capacity 1,000,000 (7.1 GB, lazily)
+
+It also measures the buffer notebook 4's Atari run uses, `AtariVectorReplayBuffer` (8
+games per add, 3-step returns): its bytes per transition and its storing and sampling
+speed (not interleaved with the other two).
     python benchmarks/replay_buffer.py --no-train-step   # skip the Keras reference step
 """
 
@@ -165,6 +169,12 @@ def main():
           f"{naive_per_transition * big / 1e9:.2f} GB at {big:,}")
     print(f"ratio        : naive / frame = {naive_per_transition / per_transition:.1f}x")
     del naive_small
+    vector = replay.AtariVectorReplayBuffer(measured_capacity, 8, n_step=3, check_memory=not args.full, verbose=False)
+    vector_per_transition = vector.nbytes / vector.capacity
+    print(f"vector buffer: {vector_per_transition:,.1f} B/transition (8 games, 3-step returns, {how}); "
+          f"{vector_per_transition * big / 1e9:.2f} GB at {big:,}; "
+          f"bytes_needed({big:,}) = {replay.AtariVectorReplayBuffer.bytes_needed(big):,}")
+    del vector
 
     # ----------------------------------------------------------------- speed
     capacity = args.capacity
@@ -191,6 +201,26 @@ def main():
               f"{1 / median(samples):12,.0f}{median(samples) * 1e6:10.1f}")
     print(f"frame/naive time: add {median(add_frame) / median(add_naive):.2f}x, "
           f"sample {median(sample_frame) / median(sample_naive):.2f}x")
+    vector = replay.AtariVectorReplayBuffer(capacity, 8, n_step=3, seed=0, verbose=False)
+    rng = np.random.default_rng(0)
+    steps = [0]
+
+    def feed_vector(num_steps):  # one add per step of 8 games: num_steps // 8 adds
+        start = time.process_time()
+        for _ in range(num_steps // 8):
+            index = steps[0]
+            ended = np.full(8, index % EPISODE_LENGTH == EPISODE_LENGTH - 1)
+            vector.add(stacks[(index + np.arange(8)) % len(stacks)], rng.integers(0, 6, 8), np.ones(8), ended,
+                       np.zeros(8, bool))
+            steps[0] += 1
+        return (time.process_time() - start) / (num_steps // 8 * 8)
+
+    feed_vector(capacity)
+    add_vector = [feed_vector(block) for _ in range(args.repeats)]
+    sample_vector = [time_sampling(vector, 300) for _ in range(args.repeats)]
+    print(f"vector buffer (8 games, 3-step returns): {1 / median(add_vector):,.0f} transitions/s stored "
+          f"({median(add_vector) * 1e6:.1f} us each), {1 / median(sample_vector):,.0f} batches/s "
+          f"({median(sample_vector) * 1e6:.1f} us each)")
 
     if not args.no_train_step:
         step_seconds, device = keras_train_step_seconds()
