@@ -52,6 +52,14 @@ WRONG_ANSWERS = {
                              'keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv")',
                              "conv_block(13x13x32 input, 64, pool=False).shape"),
     },
+    "04_atari_dqn": {
+        "epsilon_greedy": ("explore = rng.random(len(observations)) < epsilon",
+                           "explore = rng.random(len(observations)) > epsilon",  # explores when greedy
+                           "the actions with epsilon 0"),
+        "dqn_train_step": ("targets = rewards + discounts * (1.0 - terminated) * next_values",
+                           "targets = rewards + discounts * next_values",  # bootstraps after the end
+                           "the loss of make_train_step"),
+    },
 }
 
 

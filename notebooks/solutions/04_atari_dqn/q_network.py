@@ -1,15 +1,20 @@
-# Build the Q-network: build_q_network(observation_shape, num_actions, hidden_units, name) -> keras.Model
-# mapping a batch of observations to one Q-value per action (Nature ConvNet for frames, MLP for vectors).
-def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q_network"):
-    """Q(s, .; theta): the Nature DQN ConvNet for (4, 84, 84) uint8 stacks, else an MLP."""
-    observation_shape, num_actions = tuple(int(size) for size in observation_shape), int(num_actions)
+# Build the Q-network: build_q_network(observation_shape, num_actions, hidden_units, name, conv)
+# -> keras.Model mapping a batch of observations to one Q-value per action: a ConvNet for
+# frames, an MLP for vectors. conv="nature": Conv 32x8x8/4, 64x4x4/2, 64x3x3/1; conv="2013":
+# Conv 16x8x8/4, 32x4x4/2 (all padding "valid", ReLU). num_actions may be a NumPy integer
+# (env.action_space.n gives one): Dense needs a Python int.
+def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q_network",
+                    conv="nature"):
+    """Q(s, .; theta): a DQN ConvNet for (4, 84, 84) uint8 stacks, else an MLP."""
+    observation_shape = tuple(int(size) for size in observation_shape)
+    num_actions = int(num_actions)
     if len(observation_shape) == 3:  # a stack of frames
         inputs = keras.Input(shape=observation_shape, dtype="uint8")
-        x = keras.layers.Permute((2, 3, 1))(inputs)  # (4, 84, 84) -> (84, 84, 4): frames as channels
-        x = keras.layers.Rescaling(1.0 / 255.0)(x)  # grey levels 0..255 -> 0..1 (and uint8 -> float32)
-        x = keras.layers.Conv2D(32, 8, strides=4, activation="relu")(x)
-        x = keras.layers.Conv2D(64, 4, strides=2, activation="relu")(x)
-        x = keras.layers.Conv2D(64, 3, strides=1, activation="relu")(x)
+        x = keras.layers.Permute((2, 3, 1))(inputs)  # (4, 84, 84) -> (84, 84, 4): frames last
+        x = keras.layers.Rescaling(1.0 / 255.0)(x)  # grey levels 0..255 -> 0..1, and float32
+        layers = {"nature": [(32, 8, 4), (64, 4, 2), (64, 3, 1)], "2013": [(16, 8, 4), (32, 4, 2)]}
+        for filters, size, stride in layers[conv]:
+            x = keras.layers.Conv2D(filters, size, strides=stride, activation="relu")(x)
         x = keras.layers.Flatten()(x)
     else:  # a small vector state
         inputs = keras.Input(shape=observation_shape, dtype="float32")
