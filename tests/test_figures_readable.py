@@ -21,7 +21,8 @@ from helpers import convnets, plotting
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = [ROOT / "notebooks" / name for name in
-             ("01_nonlinear_classification.ipynb", "02_autoencoders.ipynb", "03_mnist_convnets.ipynb")]
+             ("01_nonlinear_classification.ipynb", "02_autoencoders.ipynb", "03_mnist_convnets.ipynb",
+              "04_atari_dqn.ipynb")]
 WIDTH, MIN_SIZE = plotting.DISPLAY_WIDTH_INCHES, plotting.MIN_FONT_SIZE
 rng = np.random.default_rng(0)
 images = rng.random((40, 28, 28))
