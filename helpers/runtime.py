@@ -252,3 +252,22 @@ def report_results(notebook: str, results: dict, timings: dict | None = None, **
         path.mkdir(parents=True, exist_ok=True)
         (path / f"{notebook}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
+
+
+RECORDED_RUNS_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                  "results", "full_runs.json")
+
+
+def recorded_full_runs(notebook: str, path=None) -> list[dict]:
+    """The recorded full runs of `notebook` (entries of results/full_runs.json, which
+    scripts/full_runs.py writes), or [] with a note when the file is not there (an installed
+    package without the course repository beside it, e.g. on Colab)."""
+    import json
+
+    path = RECORDED_RUNS_FILE if path is None else os.fspath(path)
+    if not os.path.isfile(path):
+        print(f"no recorded full runs here ({path} is part of the course repository)")
+        return []
+    with open(path, encoding="utf-8") as file:
+        entries = json.load(file)
+    return [entry for entry in entries if entry.get("notebook") == notebook and entry.get("mode") == "full"]

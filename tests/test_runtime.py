@@ -1,5 +1,7 @@
 """helpers.runtime: flags, seeding and the device line."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -172,3 +174,16 @@ def test_quiet_tensorflow_hides_the_default_shuffle_warning_of_fit_on_a_dataset(
         runtime.quiet_tensorflow()  # catch_warnings reset the filters: install them again
         model.fit(dataset, epochs=1, steps_per_epoch=1, verbose=0)
     assert not [w for w in caught if "shuffle" in str(w.message)], [str(w.message) for w in caught]
+
+
+def test_recorded_full_runs_reads_the_results_file_and_tolerates_its_absence(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "full_runs.json"
+    path.write_text(json.dumps([{"notebook": "04_demo", "mode": "full", "seed": 1},
+                                {"notebook": "04_demo", "mode": "fast", "seed": 1},
+                                {"notebook": "01_other", "mode": "full", "seed": 0}]))
+    assert [entry["seed"] for entry in runtime.recorded_full_runs("04_demo", path)] == [1]
+    assert runtime.recorded_full_runs("04_demo", tmp_path / "missing.json") == []
+    assert "no recorded full runs" in capsys.readouterr().out
+    assert runtime.RECORDED_RUNS_FILE.endswith(f"results{os.sep}full_runs.json")
