@@ -74,7 +74,8 @@ class TrainingRun:
     at the end. max_training_seconds: stop once this much training time has passed.
     vector: the environment resets a finished game on the next step (the step after an
     end is not counted in the next episode's length). progress: show a tqdm bar, or pass
-    a bar to update.
+    a bar to update. config_may_differ: the config entries a resumed run may change (by
+    default its length: total_steps and max_training_seconds, so a run can be extended).
 
     Training time is wall time in the loop, without the evaluations and checkpoint writes.
     """
@@ -82,7 +83,8 @@ class TrainingRun:
     def __init__(self, total_steps, *, networks, optimizer=None, rng=None, config=None, checkpoint_path=None,
                  checkpoint_interval=None, log_interval=1_000, replay_buffer=None, save_replay_buffer=False,
                  evaluate=None, eval_interval_seconds=None, max_training_seconds=None, num_envs=1, vector=False,
-                 progress=True, description="training", verbose=True):
+                 progress=True, description="training", verbose=True,
+                 config_may_differ=("total_steps", "max_training_seconds")):
         import tqdm.auto
 
         self.total_steps = int(total_steps)
@@ -106,7 +108,8 @@ class TrainingRun:
         if checkpoint_path is not None and checkpoints.checkpoint_exists(checkpoint_path):
             restored = checkpoints.load_checkpoint(
                 checkpoint_path, networks=networks, optimizer=optimizer, rng=rng, config=config,
-                replay_buffer_class=type(replay_buffer) if save_replay_buffer and replay_buffer is not None else None)
+                replay_buffer_class=type(replay_buffer) if save_replay_buffer and replay_buffer is not None else None,
+                config_may_differ=config_may_differ)
             self.step, self.restored = restored.step, True
             self.log.update(restored.log)
             if restored.replay_buffer is not None:

@@ -2,6 +2,9 @@
 # -> a compiled train_step(observations, actions, rewards, next_observations, terminated,
 #    discounts=None) -> loss. discounts: the factor before the bootstrap, per sample (gamma ** m
 #    for an n-step transition that summed m rewards); None: gamma. actions are int64 indices.
+#    Target r + discounts * (1 - terminated) * next value; double_dqn: the online network picks
+#    the next action, the target network rates it. Loss: keras.losses.Huber(delta=1.0), the mean
+#    over the batch, of the target (held constant) minus Q(s, a); one optimizer step.
 def make_train_step(q_network, target_network, optimizer, gamma, double_dqn=False):
     """A compiled DQN update on one batch: targets, Huber loss on Q(s, a), one optimizer step."""
     huber = keras.losses.Huber(delta=1.0)

@@ -17,6 +17,5 @@ for n_step in (1, 3):
                                    progress=False)
     mean_max_q = float(network(buffer.sample(512).observations).numpy().max(axis=1).mean())
     scores = evaluate_games(atari_eval_env, network, seed=SEED + 40_000)
-    print(f"n_step={n_step}: mean score {np.mean(scores):+.1f}, mean max Q {mean_max_q:+.3f}, "
-          f"last TD loss {log['loss'][-1]:.4f}")
+    print(f"n_step={n_step}: mean score {np.mean(scores):+.1f}, mean max Q {mean_max_q:+.3f}")
     assert math.isfinite(mean_max_q)

@@ -1,8 +1,10 @@
 # Build the Q-network: build_q_network(observation_shape, num_actions, hidden_units, name, conv)
-# -> keras.Model mapping a batch of observations to one Q-value per action: a ConvNet for
-# frames, an MLP for vectors. conv="nature": Conv 32x8x8/4, 64x4x4/2, 64x3x3/1; conv="2013":
-# Conv 16x8x8/4, 32x4x4/2 (all padding "valid", ReLU). num_actions may be a NumPy integer
-# (env.action_space.n gives one): Dense needs a Python int.
+# -> keras.Model mapping a batch of observations to one Q-value per action. Frames: input
+# uint8 (4, 84, 84), Permute((2, 3, 1)) to channels last, Rescaling(1 / 255), then
+# conv="nature": Conv2D 32 8x8 stride 4, 64 4x4 stride 2, 64 3x3 stride 1; conv="2013": 16 8x8
+# stride 4, 32 4x4 stride 2 (padding "valid", ReLU), Flatten. Vectors: input float32. Then a
+# Dense ReLU layer per hidden_units entry and a linear Dense(num_actions). num_actions may be
+# a NumPy integer (env.action_space.n gives one): Dense needs a Python int.
 def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q_network",
                     conv="nature"):
     """Q(s, .; theta): a DQN ConvNet for (4, 84, 84) uint8 stacks, else an MLP."""
