@@ -37,14 +37,15 @@ LOAD_LINE = re.compile(r"# %load \.\./solutions/([^/]+)/(\w+)\.py")
 
 def caught_up(live_path: pathlib.Path):
     """The live notebook with every blank replaced by its solution, and {cell id: kind} of the blanks."""
+    notebooks_dir = live_path.resolve().parent.parent  # notebooks/live/<name> -> notebooks/
     notebook = nbformat.read(live_path, as_version=4)
-    complete = {cell.id: cell for cell in nbformat.read(ROOT / "notebooks" / live_path.name, as_version=4).cells}
+    complete = {cell.id: cell for cell in nbformat.read(notebooks_dir / live_path.name, as_version=4).cells}
     blanks = {}
     for cell in notebook.cells:
         match = LOAD_LINE.match(cell.source) if cell.cell_type == "code" else None
         if match:
             stem, cell_id = match.groups()
-            cell.source = generator.solution_path(ROOT / "notebooks", stem, cell_id).read_text(encoding="utf-8")
+            cell.source = generator.solution_path(notebooks_dir, stem, cell_id).read_text(encoding="utf-8")
             blanks[cell.id] = (generator.kind(complete[cell.id]), generator.code_lines(complete[cell.id].source))
     return notebook, blanks
 
