@@ -26,7 +26,7 @@ COMPLETE = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LIVE = [ROOT / "notebooks" / "live" / path.name for path in COMPLETE]
 LONGEST_CELL = 50  # source lines of one cell shown alone on a slide (it scrolls a little)
 # Cells still longer, each with the most lines it may have until it is split (then delete its entry)
-KNOWN_LONG_CELLS = {("04_atari_dqn", "7c86096a"): 61}  # notebook 4's introduction
+KNOWN_LONG_CELLS: dict[tuple[str, str], int] = {}
 TOKEN = re.compile(r'<section[^>]*>|</section>|id="cell-id=([^"]+)"')
 
 
