@@ -21,7 +21,10 @@ For every (notebook, seed) it
 - measures the wall time of the execution and the kernel's CPU time;
 - records one entry per (notebook, seed, mode) in results/full_runs.json, replacing an
   older entry with the same notebook, seed and mode;
-- rewrites the README's results table (between the full-runs markers) from that file.
+- rewrites the README's results table (between the full-runs markers) from that file;
+- writes the executed notebook as HTML to docs/outputs/ (`--outputs`), so that a teacher
+  sees every figure and number of a recorded run before class without running anything
+  (`--html-only` renders the executed notebooks already in runs/ again).
 
 CPU time: papermill starts the kernel as a child process of this one and, when the
 notebook is done, shuts it down and waits for it. The operating system then adds the
@@ -64,6 +67,7 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 DEFAULT_RESULTS = ROOT / "results" / "full_runs.json"
 DEFAULT_README = ROOT / "README.md"
 DEFAULT_RUNS_DIR = ROOT / "runs" / "full_runs"
+DEFAULT_OUTPUTS = ROOT / "docs" / "outputs"  # the executed notebooks as HTML, for teachers
 START_MARKER = "<!-- full-runs:start -->"
 END_MARKER = "<!-- full-runs:end -->"
 LIBRARIES = ("tensorflow", "keras", "numpy", "gymnasium", "ale-py")
@@ -478,6 +482,12 @@ def parse_arguments(argv):
     parser.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
                         help="fail a cell that runs longer (default: no limit)")
     parser.add_argument("--quiet", action="store_true", help="do not echo the notebooks' output")
+    parser.add_argument("--outputs", type=pathlib.Path, default=None, metavar="DIR",
+                        help="write each recorded run's executed notebook as HTML there (default: "
+                             "docs/outputs when recording into the committed results file)")
+    parser.add_argument("--html-only", action="store_true",
+                        help="run nothing; render the executed notebooks already in --runs-dir for the "
+                             "given notebooks and seeds (full mode) as HTML")
     arguments = parser.parse_args(argv)
     if arguments.check and not arguments.readme_only:
         parser.error("--check goes with --readme-only")
@@ -502,9 +512,37 @@ def write_readme(readme: pathlib.Path, entries: list[dict]) -> None:
         print(f"rewrote the results table in {readme}")
 
 
+def render_html(executed: pathlib.Path, outputs_dir: pathlib.Path) -> pathlib.Path:
+    """An executed notebook as a stand-alone HTML page (nbconvert), with every figure and
+    number it printed, so that a teacher sees them before class without running anything."""
+    from nbconvert import HTMLExporter
+
+    html, _ = HTMLExporter().from_filename(str(executed))
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    path = outputs_dir / f"{executed.stem}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
 def main(argv=None) -> int:
     arguments = parse_arguments(argv)
     results_path = arguments.results or DEFAULT_RESULTS
+    if arguments.outputs is None and arguments.results is None and not arguments.fast:
+        arguments.outputs = DEFAULT_OUTPUTS
+    if arguments.html_only:
+        if arguments.outputs is None:
+            print("--html-only needs --outputs DIR here", file=sys.stderr)
+            return 2
+        missing = 0
+        for notebook in arguments.notebook_paths:
+            for seed in arguments.seeds:
+                executed = arguments.runs_dir / f"{notebook.stem}-seed{seed}-full.ipynb"
+                if not executed.is_file():
+                    print(f"no executed notebook {executed}", file=sys.stderr)
+                    missing += 1
+                    continue
+                print(f"wrote {display_path(render_html(executed, arguments.outputs))}")
+        return 1 if missing else 0
     if arguments.readme is None and arguments.results is None:
         arguments.readme = DEFAULT_README
     if arguments.readme_only:
@@ -544,7 +582,8 @@ def main(argv=None) -> int:
     logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     for notebook in arguments.notebook_paths:
         if not arguments.fast and arguments.atari_steps is None and "ATARI_TOTAL_STEPS" in parameter_names(notebook):
-            print(f"note: {notebook.stem} runs its own full Atari training (no --atari-steps): hours on a CPU")
+            print(f"note: {notebook.stem} runs its own full Atari training (no --atari-steps): "
+                  "over an hour on a CPU")
     arguments.runs_dir.mkdir(parents=True, exist_ok=True)
     new_entries, failures = [], []
     for notebook in arguments.notebook_paths:
@@ -564,6 +603,9 @@ def main(argv=None) -> int:
                 save_entries(results_path, entries)
                 if arguments.readme is not None:
                     write_readme(arguments.readme, entries)
+                if arguments.outputs is not None:
+                    executed = ROOT / entry["executed_notebook"]  # relative to ROOT, or absolute
+                    print(f"wrote {display_path(render_html(executed, arguments.outputs))}", flush=True)
     if failures:
         print(f"{len(failures)} run(s) failed and were not recorded:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1

@@ -196,3 +196,21 @@ def test_course_notebook_quick_run(tmp_path, capsys):
     assert recorded["device"] and recorded["device"].startswith(("CPU only", "GPU:"))
     assert recorded["cpu_seconds"] > 1 and recorded["wall_seconds"] > 1
     assert full_runs.table_in_readme(readme.read_text()) == full_runs.render_table([recorded])
+
+
+def test_recorded_runs_are_rendered_as_html(tmp_path, capsys):
+    notebook = write_synthetic_notebook(tmp_path / "98_synthetic.ipynb")
+    readme = tmp_path / "README.md"
+    readme.write_text(README_STUB)
+    outputs, runs = tmp_path / "outputs", tmp_path / "runs"
+    common = ["--results", str(tmp_path / "results.json"), "--readme", str(readme), "--runs-dir", str(runs),
+              "--outputs", str(outputs), "--quiet"]
+    assert full_runs.main([str(notebook), "--fast", "--seeds", "1", *common]) == 0, capsys.readouterr()
+    page = (outputs / "98_synthetic-seed1-fast.html").read_text()
+    assert "<html" in page and "seed_squared" in page  # the printed results are on the page
+    (outputs / "98_synthetic-seed1-fast.html").unlink()
+    # --html-only renders full-mode runs already executed; a missing one is an error
+    (runs / "98_synthetic-seed1-fast.ipynb").rename(runs / "98_synthetic-seed1-full.ipynb")
+    assert full_runs.main([str(notebook), "--html-only", "--seeds", "1", "2", *common]) == 1
+    assert (outputs / "98_synthetic-seed1-full.html").is_file()
+    assert "no executed notebook" in capsys.readouterr().err
