@@ -110,11 +110,7 @@ def run_once(namespace, game: str, steps: int, seed: int) -> dict:
     make_train_step = originals["make_train_step"]
 
     def timed_train_step(*args, **kwargs):
-        step = make_train_step(*args, **kwargs)
-        if vector:
-            return timer.wrap("training", step)
-        # the old step takes no discounts; the buffers' Batch now ends with discounts=None
-        return timer.wrap("training", lambda *batch: step(*batch[:5]))
+        return timer.wrap("training", make_train_step(*args, **kwargs))
 
     namespace["make_train_step"] = functools.wraps(make_train_step)(timed_train_step)
     try:

@@ -42,7 +42,19 @@ class Batch(typing.NamedTuple):
     rewards: np.ndarray
     next_observations: np.ndarray
     terminated: np.ndarray
-    discounts: np.ndarray | None = None  # n-step buffers: gamma ** (rewards summed); None: gamma
+
+
+class NStepBatch(typing.NamedTuple):
+    """A sampled batch of n-step transitions (AtariVectorReplayBuffer): Batch's fields, where
+    rewards are the n-step returns, plus discounts: float32 (B,), gamma ** m for the m rewards
+    summed, the factor before the bootstrap."""
+
+    observations: np.ndarray
+    actions: np.ndarray
+    rewards: np.ndarray
+    next_observations: np.ndarray
+    terminated: np.ndarray
+    discounts: np.ndarray
 
 
 # --------------------------------------------------------------------------- checks
@@ -746,7 +758,7 @@ class AtariVectorReplayBuffer:
         self._count += 1
 
     # --------------------------------------------------------------- sampling
-    def sample(self, batch_size) -> Batch:
+    def sample(self, batch_size) -> NStepBatch:
         """A uniform random batch (with replacement) of n-step transitions.
 
         observations, next_observations: (batch_size, stack_size, *frame_shape) uint8;
@@ -769,7 +781,7 @@ class AtariVectorReplayBuffer:
             raise RuntimeError("could not draw valid transitions; the buffer holds almost only episode ends")
         return self._gather(games, starts)
 
-    def _gather(self, games: np.ndarray, starts: np.ndarray) -> Batch:
+    def _gather(self, games: np.ndarray, starts: np.ndarray) -> NStepBatch:
         size = self.slots_per_env
         window = (starts[:, None] + np.arange(self.n_step)[None, :]) % size  # (B, n)
         flags = self._flags[games[:, None], window]
@@ -789,7 +801,7 @@ class AtariVectorReplayBuffer:
         newer_first = np.flip(np.cumsum(np.flip(first, axis=-1), axis=-1), axis=-1) - first
         stacks = self._frames[games[None, :, None], slots]
         stacks[newer_first > 0] = 0
-        return Batch(
+        return NStepBatch(
             observations=stacks[0],
             actions=self._actions[games, starts % size].astype(np.int64),
             rewards=rewards.astype(np.float32),

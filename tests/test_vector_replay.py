@@ -109,7 +109,7 @@ def test_samples_match_the_brute_force_reference(n_step, capacity):
     gamma = 0.9
     buffer, log, order = run(num_envs=4, num_steps=400, capacity=capacity, n_step=n_step, gamma=gamma)
     batches = [buffer.sample(100) for _ in range(20)]
-    batch = replay.Batch(*(np.concatenate(arrays) for arrays in zip(*batches)))
+    batch = replay.NStepBatch(*(np.concatenate(arrays) for arrays in zip(*batches)))
     assert batch.observations.shape == (2_000, 4, *FRAME_SHAPE) and batch.observations.dtype == np.uint8
     kinds = {"terminated": 0, "bootstrapped": 0}
     for item in range(len(batch.actions)):
