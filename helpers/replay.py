@@ -146,6 +146,30 @@ def _format_bytes(num_bytes: int) -> str:
     return str(num_bytes)  # pragma: no cover
 
 
+def _announce_memory(kind: str, capacity: int, needed: int, check_memory: bool, verbose: bool) -> None:
+    """Say how much memory a frame buffer of `capacity` transitions takes (when verbose) and,
+    with check_memory, raise MemoryError before allocating more than the machine has available."""
+    per_transition = needed // capacity
+    message = (f"{kind}: {capacity:,} transitions x {per_transition:,} bytes = {_format_bytes(needed)} "
+               "(each frame stored once)")
+    if check_memory:
+        import psutil
+
+        available = psutil.virtual_memory().available
+        message += f", {_format_bytes(available)} available"
+        if verbose:
+            print(message)
+        if needed > available:
+            fitting = int(0.8 * available) // per_transition
+            raise MemoryError(
+                f"{kind}(capacity={capacity:,}) needs {_format_bytes(needed)} but only "
+                f"{_format_bytes(available)} of memory is available. Use a smaller capacity "
+                f"(about {fitting:,} fits), free memory, or pass check_memory=False to try anyway."
+            )
+    elif verbose:
+        print(message)
+
+
 # ------------------------------------------------------------- vector observations
 class ReplayBuffer:
     """Uniform circular replay buffer of (observation, action, reward, next_observation, terminated).
@@ -315,28 +339,8 @@ class AtariReplayBuffer:
                 f"(stack_size + 1 frames) fits, got capacity={self.capacity}"
             )
         self._rng = checks.make_rng(seed)
-        needed = self.bytes_needed(self.capacity, self.frame_shape, self.stack_size)
-        per_transition = needed // self.capacity
-        message = (
-            f"AtariReplayBuffer: {self.capacity:,} transitions x {per_transition:,} bytes "
-            f"= {_format_bytes(needed)} (each frame stored once)"
-        )
-        if check_memory:
-            import psutil
-
-            available = psutil.virtual_memory().available
-            message += f", {_format_bytes(available)} available"
-            if verbose:
-                print(message)
-            if needed > available:
-                fitting = int(0.8 * available) // per_transition
-                raise MemoryError(
-                    f"AtariReplayBuffer(capacity={self.capacity:,}) needs {_format_bytes(needed)} but only "
-                    f"{_format_bytes(available)} of memory is available. Use a smaller capacity "
-                    f"(about {fitting:,} fits), free memory, or pass check_memory=False to try anyway."
-                )
-        elif verbose:
-            print(message)
+        _announce_memory("AtariReplayBuffer", self.capacity,
+                         self.bytes_needed(self.capacity, self.frame_shape, self.stack_size), check_memory, verbose)
         self._frames = np.zeros((self.capacity, *self.frame_shape), dtype=np.uint8)
         self._actions = np.zeros(self.capacity, dtype=np.uint8)
         self._rewards = np.zeros(self.capacity, dtype=np.float32)
@@ -631,24 +635,8 @@ class AtariVectorReplayBuffer:
             )
         self.capacity = self.slots_per_env * self.num_envs
         self._rng = checks.make_rng(seed)
-        needed = self.bytes_needed(self.capacity, self.frame_shape)
-        message = (
-            f"AtariVectorReplayBuffer: {self.capacity:,} transitions x {needed // self.capacity:,} bytes "
-            f"= {_format_bytes(needed)} (each frame stored once)"
-        )
-        if check_memory:
-            import psutil
-
-            available = psutil.virtual_memory().available
-            message += f", {_format_bytes(available)} available"
-            if needed > available:
-                raise MemoryError(
-                    f"AtariVectorReplayBuffer(capacity={capacity:,}) needs {_format_bytes(needed)} but only "
-                    f"{_format_bytes(available)} is available. Use a smaller capacity, free memory, "
-                    "or pass check_memory=False to try anyway."
-                )
-        if verbose:
-            print(message)
+        _announce_memory("AtariVectorReplayBuffer", self.capacity,
+                         self.bytes_needed(self.capacity, self.frame_shape), check_memory, verbose)
         shape = (self.num_envs, self.slots_per_env)
         self._frames = np.zeros((*shape, *self.frame_shape), dtype=np.uint8)
         self._actions = np.zeros(shape, dtype=np.uint8)
