@@ -142,12 +142,19 @@ def machine_info() -> dict:
 
     cpu_model = platform.processor() or platform.machine()
     try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+        for line in pathlib.Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
                 cpu_model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
+    except OSError:  # no /proc (macOS, Windows)
         pass
+    if sys.platform == "darwin":  # platform.processor() says only "arm" or "i386" there
+        try:
+            brand = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True,
+                                   timeout=30).stdout.strip()
+            cpu_model = brand or cpu_model
+        except (OSError, subprocess.SubprocessError):
+            pass
     gpus = []
     if shutil.which("nvidia-smi"):
         try:

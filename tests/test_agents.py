@@ -31,7 +31,7 @@ def stand_in(tmp_path, monkeypatch):
     model.save(folder / "Pong.keras")
     record = {"game": "Pong", "file": "Pong.keras", "sha256": agents.sha256_of(folder / "Pong.keras"),
               "num_actions": 6}
-    (folder / "Pong.json").write_text(json.dumps(record))
+    (folder / "Pong.json").write_text(json.dumps(record), encoding="utf-8")
     monkeypatch.setattr(agents, "TRAINED_DIR", folder)
     return folder
 
@@ -70,9 +70,9 @@ def test_a_network_that_does_not_fit_the_game_is_refused(stand_in):
     inputs = keras.Input((4, 84, 84), dtype="uint8")
     wrong = keras.Model(inputs, keras.layers.Dense(4)(keras.layers.Flatten()(inputs)))  # 4 actions, not 6
     wrong.save(stand_in / "Pong.keras")
-    record = json.loads((stand_in / "Pong.json").read_text())
+    record = json.loads((stand_in / "Pong.json").read_text(encoding="utf-8"))
     record["sha256"] = agents.sha256_of(stand_in / "Pong.keras")
-    (stand_in / "Pong.json").write_text(json.dumps(record))
+    (stand_in / "Pong.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(ValueError, match="does not fit Pong"):
         agents.load_agent("Pong")
 

@@ -103,7 +103,8 @@ def test_binder_and_devcontainer_install_the_same_requirements():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "```bash\npip install -r requirements.txt && jupyter lab notebooks/\n```" in readme
     # the same Python minor everywhere a container is built: Binder, the devcontainer image, conda
-    binder_python = re.fullmatch(r"python-(3\.\d+)", (ROOT / "binder" / "runtime.txt").read_text().strip()).group(1)
+    runtime_txt = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
+    binder_python = re.fullmatch(r"python-(3\.\d+)", runtime_txt).group(1)
     image_python = re.search(r"python:(3\.\d+)", devcontainer["image"]).group(1)
     conda_python = re.search(r"- python=(3\.\d+)", (ROOT / "environment.yml").read_text(encoding="utf-8")).group(1)
     assert binder_python == image_python == conda_python

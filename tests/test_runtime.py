@@ -73,7 +73,7 @@ def test_report_results_prints_and_records(monkeypatch, tmp_path, capsys):
                                     timings={"train_seconds": 1.5}, seed=0, fast=True)
     printed = capsys.readouterr().out
     assert "accuracy" in printed and "0.5000" in printed and "train_seconds" in printed
-    written = json.loads((tmp_path / "01_demo.json").read_text())
+    written = json.loads((tmp_path / "01_demo.json").read_text(encoding="utf-8"))
     assert written == report
     assert written["results"] == {"accuracy": 0.5, "table": {"a": 3}}
     assert written["run"] == {"seed": 0, "fast": True}
@@ -182,7 +182,7 @@ def test_recorded_full_runs_reads_the_results_file_and_tolerates_its_absence(tmp
     path = tmp_path / "full_runs.json"
     path.write_text(json.dumps([{"notebook": "04_demo", "mode": "full", "seed": 1},
                                 {"notebook": "04_demo", "mode": "fast", "seed": 1},
-                                {"notebook": "01_other", "mode": "full", "seed": 0}]))
+                                {"notebook": "01_other", "mode": "full", "seed": 0}]), encoding="utf-8")
     assert [entry["seed"] for entry in runtime.recorded_full_runs("04_demo", path)] == [1]
     assert runtime.recorded_full_runs("04_demo", tmp_path / "missing.json") == []
     assert "no recorded full runs" in capsys.readouterr().out
