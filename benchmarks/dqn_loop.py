@@ -62,7 +62,8 @@ def load_notebook_dqn(checkpoint_dir: str, notebook_text: str | None = None, nam
         notebook = nbformat.read(NOTEBOOK, as_version=4)
     else:
         notebook = nbformat.reads(notebook_text, as_version=4)
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    # the code cells after the set-up cell (it installs the course on hosted runtimes only)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.id != "colab_setup"]
     sources = [code_cells[0].source, f"CHECKPOINT_DIR = {checkpoint_dir!r}", code_cells[1].source]
     sources += [cell.source for cell in code_cells if "dqn" in cell.metadata.get("tags", [])]
     # a real file, so that tf.function/AutoGraph can read the source of the functions

@@ -16,7 +16,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LIVE = sorted((ROOT / "notebooks" / "live").glob("*.ipynb"))
 # Notebooks that must have the set-up cell and badge (notebook 4 gets them from its own edit).
-WITH_SETUP = {"01_nonlinear_classification": (), "02_autoencoders": ("mnist",), "03_mnist_convnets": ("mnist",)}
+WITH_SETUP = {"01_nonlinear_classification": (), "02_autoencoders": ("mnist",), "03_mnist_convnets": ("mnist",),
+              "04_atari_dqn": ("atari",)}
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/\S+?\.ipynb")
 
 

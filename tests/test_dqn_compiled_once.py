@@ -20,7 +20,8 @@ NOTEBOOK = ROOT / "notebooks" / "04_atari_dqn.ipynb"
 
 def load_dqn_cells(directory):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    # the code cells after the set-up cell (it installs the course on hosted runtimes only)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.id != "colab_setup"]
     sources = [code_cells[0].source, f"CHECKPOINT_DIR = {str(directory)!r}", code_cells[1].source]
     sources += [cell.source for cell in code_cells if "dqn" in cell.metadata.get("tags", [])]
     source_file = pathlib.Path(directory) / "notebook_dqn_compiled.py"
