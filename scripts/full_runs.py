@@ -252,6 +252,7 @@ def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int
     saved = {key: os.environ.get(key) for key in environment}
     os.environ.update(environment)
     date = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    commit = git_commit()  # what runs is what is checked out now, not at the end of a long run
     print(f"== {run_name}: parameters {parameters}, FAST={environment['FAST']}, executed copy {executed}",
           flush=True)
     cpu_before = children_cpu_seconds()
@@ -300,7 +301,7 @@ def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int
         "device": device_line(executed),
         "machine": machine_info(),
         "versions": library_versions(),
-        "commit": git_commit(),
+        "commit": commit,
         "executed_notebook": display_path(executed),
     }
 
