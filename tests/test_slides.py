@@ -93,3 +93,16 @@ def test_a_deck_reports_a_heading_that_does_not_start_a_slide(tmp_path):
     notebook.cells[1].metadata["slideshow"]["slide_type"] = "-"
     nbformat.write(notebook, path)
     assert [ids for _, ids in slides_of(path)] == [[notebook.cells[0].id, notebook.cells[1].id]]
+
+
+def test_the_slides_config_makes_tall_slides_scroll():
+    """slides_config.json (docs/teaching.md: `jupyter nbconvert --config slides_config.json --to
+    slides ...`) must be a valid nbconvert config that gives 1280x900 slides that scroll."""
+    import json
+
+    from traitlets.config import Config
+
+    settings = json.loads((ROOT / "slides_config.json").read_text(encoding="utf-8"))
+    html, _ = SlidesExporter(config=Config(settings)).from_filename(str(COMPLETE[0]))
+    assert "var scroll = true" in html
+    assert re.search(r"width: 1280,\s*height: 900,", html), "slides_config.json's size is not in the deck"
