@@ -8,34 +8,18 @@ compiled Q-function and train step of their networks. Runs the notebook's `dqn` 
 import os
 import pathlib
 import sys
-import types
-
-import nbformat
 
 from helpers import training
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "notebooks" / "04_atari_dqn.ipynb"
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def load_dqn_cells(directory):
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    # the code cells after the set-up cell (it installs the course on hosted runtimes only)
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.id != "colab_setup"]
-    sources = [code_cells[0].source, f"CHECKPOINT_DIR = {str(directory)!r}", code_cells[1].source]
-    sources += [cell.source for cell in code_cells if "dqn" in cell.metadata.get("tags", [])]
-    source_file = pathlib.Path(directory) / "notebook_dqn_compiled.py"
-    source_file.write_text("\n\n".join(sources) + "\n", encoding="utf-8")
-    module = types.ModuleType("notebook_dqn_compiled")
-    module.__file__ = str(source_file)
-    sys.modules[module.__name__] = module
-    exec(compile(source_file.read_text(encoding="utf-8"), str(source_file), "exec"), module.__dict__)
-    return module.__dict__
+from dqn_loop import load_notebook_dqn  # noqa: E402  (the notebook's parameters, set-up and dqn cells, run)
 
 
 def test_train_and_evaluate_reuse_the_compiled_functions(tmp_path, monkeypatch):
     monkeypatch.setenv("FAST", "1")
-    dqn = load_dqn_cells(tmp_path)
+    dqn = load_notebook_dqn(str(tmp_path), name="notebook_dqn_compiled")
     config = dqn["DQNConfig"](total_steps=300, learning_rate=1e-3, batch_size=16, buffer_size=1_000,
                               learning_starts=100, train_frequency=1, target_update_interval=50,
                               epsilon_decay_steps=200, hidden_units=(16,), log_interval=100,
