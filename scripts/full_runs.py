@@ -3,6 +3,8 @@
     python scripts/full_runs.py                        # all four notebooks, full mode, seed 0
     python scripts/full_runs.py 03 --seeds 0 1 2       # notebook 3 with three seeds
     python scripts/full_runs.py 04 --atari-steps 50000 # notebook 4 with a short Atari run
+    python scripts/full_runs.py 04 --seeds 3 --resume --atari-minutes 95
+                                                       # continue seed 3's recorded Atari run to 95 min
     python scripts/full_runs.py 01 --fast --results /tmp/fast.json --readme /tmp/README.md
     python scripts/full_runs.py --readme-only          # rewrite the README table from the JSON
     python scripts/full_runs.py --readme-only --check  # exit 1 if the README table is out of date
@@ -11,9 +13,13 @@ For every (notebook, seed) it
 
 - executes the notebook with papermill in a fresh kernel whose working directory is
   notebooks/ (as in Jupyter), with the parameter `SEED` (and, where the notebook has
-  them, `ATARI_TOTAL_STEPS` from --atari-steps and a fresh `CHECKPOINT_DIR`, so a run
-  never resumes an older run's training), and `FAST=0` or `FAST=1` in the kernel's
-  environment (the notebooks read FAST from there);
+  them, `ATARI_TOTAL_STEPS` from --atari-steps, `ATARI_MAX_MINUTES` from --atari-minutes
+  and a fresh `CHECKPOINT_DIR`, so a run never resumes an older run's training), and
+  `FAST=0` or `FAST=1` in the kernel's environment (the notebooks read FAST from there);
+- with --resume, keeps the run's checkpoint folder instead, so the notebook continues
+  the recorded run's training (with a larger --atari-minutes: trains it longer); the new
+  entry keeps the entry it extends under `resumed_from` (its commit, date, wall time,
+  parameters and results), and the table names the run "resumed";
 - writes the executed copy to runs/full_runs/<notebook>-seed<S>-<mode>.ipynb (runs/ is
   not committed);
 - sets COURSE_RESULTS_DIR for the kernel and reads back <notebook>.json, which the
@@ -228,25 +234,36 @@ def device_line(executed: pathlib.Path) -> str | None:
 
 
 def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int | None, runs_dir: pathlib.Path,
-                 kernel_name: str | None, cell_timeout: int | None, log_output: bool) -> dict:
-    """Execute one notebook; return its entry for the results file or raise RunFailed."""
+                 kernel_name: str | None, cell_timeout: int | None, log_output: bool,
+                 atari_minutes: float | None = None, resume: dict | None = None) -> dict:
+    """Execute one notebook; return its entry for the results file or raise RunFailed.
+
+    resume: the recorded entry whose run this one continues from its checkpoints (None: a
+    fresh run in a fresh folder)."""
     import papermill
 
     mode = "fast" if fast else "full"
     run_name = f"{notebook.stem}-seed{seed}-{mode}"
     executed = runs_dir / f"{run_name}.ipynb"
     work_dir = runs_dir / run_name
-    if work_dir.exists():
-        shutil.rmtree(work_dir)
-    results_dir = work_dir / "results"
-    results_dir.mkdir(parents=True)
     names = parameter_names(notebook)
     if "SEED" not in names:
         raise RunFailed(f"{notebook.name}: the parameters cell defines no SEED")
+    if resume is not None:
+        if "CHECKPOINT_DIR" not in names or not any((work_dir / "checkpoints").glob("*.ckpt.npz")):
+            raise RunFailed(f"{run_name}: --resume needs the checkpoints of the recorded run in "
+                            f"{display_path(work_dir / 'checkpoints')}; there are none")
+        shutil.rmtree(work_dir / "results", ignore_errors=True)
+    elif work_dir.exists():
+        shutil.rmtree(work_dir)
+    results_dir = work_dir / "results"
+    results_dir.mkdir(parents=True)
     parameters = {"SEED": seed}
     if atari_steps is not None and "ATARI_TOTAL_STEPS" in names:
         parameters["ATARI_TOTAL_STEPS"] = atari_steps
-    if "CHECKPOINT_DIR" in names:  # a fresh folder: never resume an older run's training
+    if atari_minutes is not None and "ATARI_MAX_MINUTES" in names:
+        parameters["ATARI_MAX_MINUTES"] = atari_minutes
+    if "CHECKPOINT_DIR" in names:  # a fresh folder unless resuming: never resume another run's training
         parameters["CHECKPOINT_DIR"] = str(work_dir / "checkpoints")
     environment = {"FAST": "1" if fast else "0", RESULTS_DIR_VARIABLE: str(results_dir)}
     saved = {key: os.environ.get(key) for key in environment}
@@ -288,6 +305,10 @@ def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int
     if "fast" in run_info and bool(run_info["fast"]) != fast:
         raise RunFailed(f"{run_name}: the notebook reports fast={run_info['fast']}, expected {fast}")
     cpu_seconds = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    extended = {}
+    if resume is not None:
+        extended["resumed_from"] = {key: resume.get(key) for key in (
+            "parameters", "results", "timings", "wall_seconds", "cpu_seconds", "date", "commit")}
     return {
         "notebook": notebook.stem,
         "seed": seed,
@@ -303,6 +324,7 @@ def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int
         "versions": library_versions(),
         "commit": commit,
         "executed_notebook": display_path(executed),
+        **extended,
     }
 
 
@@ -401,7 +423,7 @@ def group_entries(entries: list[dict]) -> list[list[dict]]:
     for entry in entries:
         parameters = {key: value for key, value in entry.get("parameters", {}).items() if key != "SEED"}
         key = (entry["notebook"], entry["mode"] != "full", describe_machine(entry),
-               json.dumps(parameters, sort_keys=True))
+               json.dumps(parameters, sort_keys=True), bool(entry.get("resumed_from")))
         groups.setdefault(key, []).append(entry)
     return [sorted(groups[key], key=lambda entry: entry["seed"]) for key in sorted(groups)]
 
@@ -431,6 +453,10 @@ def render_table(entries: list[dict]) -> str:
                  if key != "SEED"]
         if first["mode"] != "full":
             notes.insert(0, "quick run (FAST=1)")
+        resumed = [entry for entry in group if entry.get("resumed_from")]
+        if resumed:
+            notes.append("resumed from the recorded run of "
+                         + ", ".join(entry["resumed_from"].get("date", "?")[:10] for entry in resumed))
         if notes:
             title += " (" + ", ".join(notes) + ")"
         walls = [entry["wall_seconds"] for entry in group]
@@ -475,6 +501,11 @@ def parse_arguments(argv):
                                                             "or --record-fast")
     parser.add_argument("--atari-steps", type=int, default=None, metavar="N",
                         help="notebook 4: Atari training steps (ATARI_TOTAL_STEPS); default: the notebook's own")
+    parser.add_argument("--atari-minutes", type=float, default=None, metavar="M",
+                        help="notebook 4: minutes of Atari training (ATARI_MAX_MINUTES); default: the notebook's own")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue each recorded run from its checkpoints in --runs-dir (with a larger "
+                             "--atari-minutes: train it longer) instead of starting fresh")
     parser.add_argument("--readme-only", action="store_true", help="run nothing; rewrite the README table")
     parser.add_argument("--check", action="store_true", help="with --readme-only: exit 1 if the README table "
                                                              "differs from the results file; write nothing")
@@ -503,6 +534,8 @@ def parse_arguments(argv):
         parser.error("seeds must be >= 0")
     if arguments.atari_steps is not None and arguments.atari_steps <= 0:
         parser.error("--atari-steps must be a positive number of steps")
+    if arguments.atari_minutes is not None and arguments.atari_minutes <= 0:
+        parser.error("--atari-minutes must be a positive number of minutes")
     try:
         arguments.notebook_paths = [resolve_notebook(name) for name in arguments.notebooks] or course_notebooks()
     except ValueError as error:
@@ -596,9 +629,21 @@ def main(argv=None) -> int:
     new_entries, failures = [], []
     for notebook in arguments.notebook_paths:
         for seed in arguments.seeds:
+            mode = "fast" if arguments.fast else "full"
+            previous = None
+            if arguments.resume:
+                previous = next((entry for entry in load_entries(results_path) if
+                                 (entry["notebook"], entry["seed"], entry["mode"]) == (notebook.stem, seed, mode)),
+                                None)
+                if previous is None:
+                    message = f"{notebook.stem}-seed{seed}-{mode}: --resume needs its recorded entry in {results_path}"
+                    failures.append(message)
+                    print(f"FAILED {message}", file=sys.stderr, flush=True)
+                    continue
             try:
                 entry = run_notebook(notebook, seed, arguments.fast, arguments.atari_steps, arguments.runs_dir,
-                                     arguments.kernel, arguments.cell_timeout, log_output=not arguments.quiet)
+                                     arguments.kernel, arguments.cell_timeout, log_output=not arguments.quiet,
+                                     atari_minutes=arguments.atari_minutes, resume=previous)
             except RunFailed as error:
                 failures.append(str(error))
                 print(f"FAILED {error}", file=sys.stderr, flush=True)
