@@ -10,8 +10,12 @@ configuration), loads the weights into it, and writes
 
 - helpers/trained/<Game>.keras: the network and its weights (no replay buffer, no optimizer);
 - helpers/trained/<Game>.json: the record: the run (seed, date, commit, machine, agent
-  steps, training time, final evaluation, from results/full_runs.json) and the
-  file's sha256, which `helpers.agents.load_agent` checks.
+  steps, training time, final evaluation, from results/full_runs.json; for a run
+  continued with `full_runs.py --resume`, also the session it continued) and the
+  file's sha256, which `helpers.agents.load_agent` checks;
+
+and records the file and its sha256 beside the run in results/full_runs.json
+(`shipped_agent`).
 
 The run must be recorded in results/full_runs.json first (scripts/full_runs.py does it).
 """
@@ -86,8 +90,21 @@ def main(argv=None) -> int:
         "versions": entry["versions"],
         "results_file": "results/full_runs.json",
     }
+    if entry.get("resumed_from"):  # a run trained in two sessions (scripts/full_runs.py --resume)
+        earlier = entry["resumed_from"]
+        record["resumed_from"] = {
+            "date": earlier.get("date"), "commit": earlier.get("commit"),
+            "training_minutes": round(earlier.get("timings", {}).get("atari_training_seconds", 0.0) / 60, 1),
+            "eval_score": earlier.get("results", {}).get("atari_eval_score"),
+        }
     record_path = agents.TRAINED_DIR / f"{game}.json"
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    # the checksum beside the run as well: the results file says which of its runs the course ships
+    entries = json.loads(args.results.read_text(encoding="utf-8"))
+    for item in entries:
+        if (item["notebook"], item["seed"], item["mode"], item["date"]) == (NOTEBOOK, args.seed, "full", entry["date"]):
+            item["shipped_agent"] = {"file": f"helpers/trained/{model_path.name}", "sha256": record["sha256"]}
+    args.results.write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
     size = model_path.stat().st_size
     print(f"wrote {model_path.relative_to(ROOT)} ({size / 1e6:.2f} MB, sha256 {record['sha256'][:12]}...) and "
           f"{record_path.relative_to(ROOT)}: seed {args.seed}, {record['agent_steps']:,} steps, "

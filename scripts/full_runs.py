@@ -454,9 +454,10 @@ def render_table(entries: list[dict]) -> str:
         if first["mode"] != "full":
             notes.insert(0, "quick run (FAST=1)")
         resumed = [entry for entry in group if entry.get("resumed_from")]
-        if resumed:
-            notes.append("resumed from the recorded run of "
-                         + ", ".join(entry["resumed_from"].get("date", "?")[:10] for entry in resumed))
+        for entry in resumed:  # the wall and CPU times below are the resumed session's only
+            earlier = entry["resumed_from"]
+            notes.append(f"resumes seed {entry['seed']}'s run of {str(earlier.get('date'))[:16].replace('T', ' ')} "
+                         f"UTC, which took {format_duration(earlier.get('wall_seconds'))} wall")
         if notes:
             title += " (" + ", ".join(notes) + ")"
         walls = [entry["wall_seconds"] for entry in group]

@@ -218,3 +218,55 @@ def test_recorded_runs_are_rendered_as_html(tmp_path, capsys):
     assert full_runs.main([str(notebook), "--html-only", "--seeds", "1", "2", *common]) == 1
     assert (outputs / "98_synthetic-seed1-full.html").is_file()
     assert "no executed notebook" in capsys.readouterr().err
+
+
+def write_resumable_notebook(path):
+    """A notebook with a checkpoint folder: each run adds one to a counter kept there."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('from helpers import runtime\nFAST = runtime.env_flag("FAST")\nSEED = 0\n'
+                                           'ATARI_MAX_MINUTES = 70\nCHECKPOINT_DIR = None')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(
+        "import pathlib\n"
+        "counter = pathlib.Path(CHECKPOINT_DIR) / 'runs.ckpt.npz'\n"
+        "counter.parent.mkdir(parents=True, exist_ok=True)\n"
+        "sessions = int(counter.read_text()) + 1 if counter.exists() else 1\n"
+        "counter.write_text(str(sessions))\n"
+        f"runtime.report_results({path.stem!r}, {{'sessions': sessions, 'minutes': ATARI_MAX_MINUTES}}, "
+        "seed=SEED, fast=FAST);")]
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_resume_continues_the_recorded_run_and_keeps_its_entry(tmp_path, capsys):
+    notebook = write_resumable_notebook(tmp_path / "95_resumable.ipynb")
+    results, runs = tmp_path / "results.json", tmp_path / "runs"
+    common = [str(notebook), "--fast", "--seeds", "2", "--results", str(results), "--runs-dir", str(runs), "--quiet"]
+    # nothing recorded yet: nothing to resume
+    assert full_runs.main(common + ["--resume"]) == 1
+    assert "--resume needs its recorded entry" in capsys.readouterr().err
+    assert full_runs.main(common) == 0
+    first = json.loads(results.read_text(encoding="utf-8"))[0]
+    assert first["results"] == {"sessions": 1, "minutes": 70} and "resumed_from" not in first
+    assert full_runs.main(common + ["--resume", "--atari-minutes", "95"]) == 0
+    [resumed] = json.loads(results.read_text(encoding="utf-8"))
+    assert resumed["results"] == {"sessions": 2, "minutes": 95}  # the checkpoint folder was kept
+    assert resumed["parameters"] == {"SEED": 2, "ATARI_MAX_MINUTES": 95}
+    assert resumed["resumed_from"]["results"] == first["results"]
+    assert resumed["resumed_from"]["date"] == first["date"]
+    assert resumed["resumed_from"]["wall_seconds"] == first["wall_seconds"]
+    assert f"resumes seed 2's run of {first['date'][:10]}" in full_runs.render_table([resumed])
+    # without --resume the run starts fresh again
+    assert full_runs.main(common) == 0
+    assert json.loads(results.read_text(encoding="utf-8"))[0]["results"]["sessions"] == 1
+    # a recorded entry whose checkpoints are gone cannot be resumed
+    import shutil
+    shutil.rmtree(runs / "95_resumable-seed2-fast" / "checkpoints")
+    assert full_runs.main(common + ["--resume"]) == 1
+    assert "needs the checkpoints of the recorded run" in capsys.readouterr().err
+
+
+def test_atari_minutes_must_be_positive():
+    with pytest.raises(SystemExit):
+        full_runs.parse_arguments(["04", "--atari-minutes", "0"])
