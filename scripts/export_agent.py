@@ -8,7 +8,9 @@ checkpoints/atari-<Game>.ckpt.npz, written by the notebook at the end of trainin
 rebuilds the notebook's own Q-network (its `build_q_network` with the run's
 configuration), loads the weights into it, and writes
 
-- helpers/trained/<Game>.keras: the network and its weights (no replay buffer, no optimizer);
+- helpers/trained/<Game>.weights.npz: the network's weights only (no replay buffer, no
+  optimizer), which `helpers.agents.load_agent` loads into `helpers.agents.build_network`
+  (this script checks that it computes what the notebook's network computes);
 - helpers/trained/<Game>.json: the record: the run (seed, date, commit, machine, agent
   steps, training time, final evaluation, from results/full_runs.json; for a run
   continued with `full_runs.py --resume`, also the session it continued) and the
@@ -27,6 +29,8 @@ import json
 import pathlib
 import sys
 import tempfile
+
+import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -61,15 +65,21 @@ def main(argv=None) -> int:
     checkpoint = args.runs_dir / f"{NOTEBOOK}-seed{args.seed}-full" / "checkpoints" / f"atari-{game}.ckpt.npz"
     meta = checkpoints.read_metadata(checkpoint)
     config = meta["config"]
+    num_actions = envs.make_atari_vector_env(game, 1).single_action_space.n
+    weights = checkpoints.network_weights(checkpoint, "q_network")
     with tempfile.TemporaryDirectory(prefix="export-agent-") as directory:
         notebook = load_notebook_dqn(directory)
-        num_actions = envs.make_atari_vector_env(game, 1).single_action_space.n
-        network = notebook["build_q_network"]((4, 84, 84), num_actions, tuple(config["hidden_units"]),
+        trained = notebook["build_q_network"]((4, 84, 84), num_actions, tuple(config["hidden_units"]),
                                               conv=config["network"])
-    network.set_weights(checkpoints.network_weights(checkpoint, "q_network"))
+    trained.set_weights(weights)
+    network = agents.build_network(num_actions, config["network"], tuple(config["hidden_units"]))
+    network.set_weights(weights)
+    observations = np.random.default_rng(0).integers(0, 256, size=(16, 4, 84, 84), dtype=np.uint8)
+    if not np.allclose(trained(observations), network(observations), atol=1e-5):
+        raise SystemExit("helpers.agents.build_network computes something else than the notebook's build_q_network")
     agents.TRAINED_DIR.mkdir(exist_ok=True)
-    model_path = agents.TRAINED_DIR / f"{game}.keras"
-    network.save(model_path)
+    model_path = agents.TRAINED_DIR / f"{game}.weights.npz"
+    agents.save_weights(network, model_path)
     results, timings = entry["results"], entry["timings"]
     record = {
         "game": game,

@@ -21,16 +21,12 @@ EVALUATION_GAMES = 10  # about 15 s on two CPU cores
 
 @pytest.fixture
 def stand_in(tmp_path, monkeypatch):
-    """A folder holding one small agent for Pong (6 actions) with its record; the loader reads it."""
-    import keras
-
-    inputs = keras.Input((4, 84, 84), dtype="uint8")
-    model = keras.Model(inputs, keras.layers.Dense(6)(keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(inputs))))
+    """A folder holding an untrained agent for Pong (6 actions) with its record; the loader reads it."""
     folder = tmp_path / "trained"
     folder.mkdir()
-    model.save(folder / "Pong.keras")
-    record = {"game": "Pong", "file": "Pong.keras", "sha256": agents.sha256_of(folder / "Pong.keras"),
-              "num_actions": 6}
+    agents.save_weights(agents.build_network(6, "2013", (32,)), folder / "Pong.weights.npz")
+    record = {"game": "Pong", "file": "Pong.weights.npz", "sha256": agents.sha256_of(folder / "Pong.weights.npz"),
+              "num_actions": 6, "network": "2013", "hidden_units": [32]}
     (folder / "Pong.json").write_text(json.dumps(record), encoding="utf-8")
     monkeypatch.setattr(agents, "TRAINED_DIR", folder)
     return folder
@@ -50,7 +46,7 @@ def test_a_game_without_an_agent_gets_a_clear_error(stand_in):
 
 
 def test_an_altered_file_fails_its_checksum(stand_in):
-    path = stand_in / "Pong.keras"
+    path = stand_in / "Pong.weights.npz"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
@@ -59,22 +55,43 @@ def test_an_altered_file_fails_its_checksum(stand_in):
 
 
 def test_a_missing_file_says_what_to_do(stand_in):
-    (stand_in / "Pong.keras").unlink()
+    (stand_in / "Pong.weights.npz").unlink()
     with pytest.raises(FileNotFoundError, match="missing; restore it"):
         agents.load_agent("Pong")
 
 
-def test_a_network_that_does_not_fit_the_game_is_refused(stand_in):
-    import keras
+def rewrite_weights(folder, network):
+    """Replace the stand-in's weights and update its checksum, as a careless export would."""
+    agents.save_weights(network, folder / "Pong.weights.npz")
+    record = json.loads((folder / "Pong.json").read_text(encoding="utf-8"))
+    record["sha256"] = agents.sha256_of(folder / "Pong.weights.npz")
+    (folder / "Pong.json").write_text(json.dumps(record), encoding="utf-8")
 
-    inputs = keras.Input((4, 84, 84), dtype="uint8")
-    wrong = keras.Model(inputs, keras.layers.Dense(4)(keras.layers.Flatten()(inputs)))  # 4 actions, not 6
-    wrong.save(stand_in / "Pong.keras")
-    record = json.loads((stand_in / "Pong.json").read_text(encoding="utf-8"))
-    record["sha256"] = agents.sha256_of(stand_in / "Pong.keras")
-    (stand_in / "Pong.json").write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(ValueError, match="does not fit Pong"):
+
+def test_weights_that_do_not_fit_the_network_are_refused(stand_in):
+    rewrite_weights(stand_in, agents.build_network(4, "2013", (32,)))  # 4 actions, not 6
+    with pytest.raises(ValueError, match="do not fit Pong's network"):
         agents.load_agent("Pong")
+    rewrite_weights(stand_in, agents.build_network(6, "nature", (32,)))  # another ConvNet
+    with pytest.raises(ValueError, match="do not fit Pong's network"):
+        agents.load_agent("Pong")
+
+
+def test_the_loaders_network_is_the_notebooks(tmp_path):
+    """build_network computes what the notebook's build_q_network computes, for both ConvNets."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from dqn_loop import load_notebook_dqn
+
+    build_q_network = load_notebook_dqn(str(tmp_path))["build_q_network"]
+    observations = np.random.default_rng(0).integers(0, 256, size=(4, 4, 84, 84), dtype=np.uint8)
+    for conv, hidden_units in (("nature", (512,)), ("2013", (256,))):
+        notebooks = build_q_network((4, 84, 84), 6, hidden_units, conv=conv)
+        ours = agents.build_network(6, conv, hidden_units)
+        assert [w.shape for w in ours.get_weights()] == [w.shape for w in notebooks.get_weights()]
+        ours.set_weights(notebooks.get_weights())
+        np.testing.assert_allclose(ours(observations), notebooks(observations), atol=1e-5)
 
 
 @pytest.mark.parametrize("game", agents.available_agents())
