@@ -81,6 +81,9 @@ def test_first_cells_on_a_stand_in_colab(tmp_path):
         (x_train, y_train), (x_test, y_test) = namespace["data"].load_mnist()
         print("MNIST loaded:", x_train.shape, x_test.shape)
         print("helpers.data at", namespace["data"].__file__)
+        from helpers import agents  # the trained agent's files ship inside the package
+        print("trained agents:", sorted(path.name for path in agents.TRAINED_DIR.iterdir()),
+              agents.build_network(6).output_shape)
     """), encoding="utf-8")
     environment = dict(os.environ, KERAS_HOME=str(keras_home), FAST="1", TF_CPP_MIN_LOG_LEVEL="3")
     environment.pop("MNIST_PATH", None)
@@ -98,6 +101,7 @@ def test_first_cells_on_a_stand_in_colab(tmp_path):
     assert f"MNIST found: {keras_home / 'datasets' / 'mnist.npz'}" in output
     assert "environment: Python 3." in output and "all checks passed" in output, output[-3000:]
     assert "MNIST loaded: (60000, 28, 28) (10000, 28, 28)" in output
+    assert "trained agents: ['Pong.json', 'Pong.weights.npz'] (None, 6)" in output
     assert "site-packages" in output.split("helpers.data at", 1)[1].splitlines()[0], "helpers not installed as a package"
     # only helpers was added: TensorFlow, Keras and everything else are the runtime's own
     added = {name for name in after if name not in before}
