@@ -42,7 +42,7 @@ def agent_record(game="Pong") -> dict:
     path = TRAINED_DIR / f"{name}.json"
     if not path.is_file():
         raise ValueError(f"no trained agent for {name!r}; the course ships agents for {available_agents()} "
-                         f"(train one in notebook 4 with ATARI_GAME = {name!r})")
+                         f"(notebook 4 trains your own with ATARI_GAME = {name!r}; scripts/export_agent.py ships a recorded run's)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -98,11 +98,14 @@ def load_agent(game="Pong"):
     path = TRAINED_DIR / record["file"]
     if not path.is_file():
         raise FileNotFoundError(f"the trained {record['game']} agent's file {path} is missing; restore it "
-                                f"(git checkout -- {path.name}, or reinstall the course's helpers package)")
+                                f"(git checkout -- helpers/trained/{path.name} in a clone of the course, or "
+                                f"pip install --force-reinstall the course's helpers package)")
     digest = sha256_of(path)
     if digest != record["sha256"]:
         raise ValueError(f"the trained {record['game']} agent's file {path} is altered or corrupted: its sha256 is "
-                         f"{digest}, its record says {record['sha256']}; restore it (git checkout -- {path.name})")
+                         f"{digest}, its record says {record['sha256']}; restore it (git checkout -- "
+                         f"helpers/trained/{path.name} in a clone of the course, or pip install --force-reinstall "
+                         f"the course's helpers package)")
     import numpy as np
 
     try:

@@ -65,6 +65,11 @@ def main(argv=None) -> int:
     checkpoint = args.runs_dir / f"{NOTEBOOK}-seed{args.seed}-full" / "checkpoints" / f"atari-{game}.ckpt.npz"
     meta = checkpoints.read_metadata(checkpoint)
     config = meta["config"]
+    last_evaluated = entry["results"]["atari_eval_curve"]["step"][-1]
+    if config["seed"] != args.seed or meta["step"] != last_evaluated:
+        raise SystemExit(f"{checkpoint} is not the recorded run's last checkpoint: seed {config['seed']}, step "
+                         f"{meta['step']:,}; the recorded run has seed {args.seed} and ended at step "
+                         f"{last_evaluated:,} (re-run scripts/full_runs.py, or export the run that wrote it)")
     num_actions = envs.make_atari_vector_env(game, 1).single_action_space.n
     weights = checkpoints.network_weights(checkpoint, "q_network")
     with tempfile.TemporaryDirectory(prefix="export-agent-") as directory:

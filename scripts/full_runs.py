@@ -307,8 +307,9 @@ def run_notebook(notebook: pathlib.Path, seed: int, fast: bool, atari_steps: int
     cpu_seconds = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     extended = {}
     if resume is not None:
-        extended["resumed_from"] = {key: resume.get(key) for key in (
-            "parameters", "results", "timings", "wall_seconds", "cpu_seconds", "date", "commit")}
+        extended["resumed_from"] = {key: resume.get(key) for key in (  # earlier sessions nest
+            "parameters", "results", "timings", "wall_seconds", "cpu_seconds", "date", "commit", "resumed_from")
+            if key in resume}
     return {
         "notebook": notebook.stem,
         "seed": seed,

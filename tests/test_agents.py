@@ -3,7 +3,7 @@
 The loader is tested on a small stand-in agent written to a temporary folder, so that its
 errors are checked whatever the course ships. Every shipped agent (helpers/trained/) must
 name a recorded full run and win its game on seeds no recorded run used (the runs evaluate
-on seeds SEED + 10,000 to SEED + 30,000 for SEED 0-9).
+on seeds SEED + 10,000 to SEED + 40,000 for SEED 0-9).
 """
 
 import json
@@ -102,6 +102,13 @@ def test_a_shipped_agent_names_its_recorded_run(game):
                 and entry["seed"] == record["seed"] and entry["date"] == record["date"]]
     assert len(matching) == 1, "a shipped agent must come from a run recorded in results/full_runs.json"
     assert matching[0]["commit"] == record["commit"]
+    run = matching[0]  # what the notebook prints about the agent is what the run recorded
+    assert record["agent_steps"] == run["results"]["atari_eval_curve"]["step"][-1]
+    assert record["eval_score"] == run["results"]["atari_eval_score"]
+    assert record["training_minutes"] == round(run["timings"]["atari_training_seconds"] / 60, 1)
+    if "resumed_from" in run:
+        assert record["resumed_from"]["commit"] == run["resumed_from"]["commit"]
+        assert record["resumed_from"]["eval_score"] == run["resumed_from"]["results"]["atari_eval_score"]
     assert matching[0]["shipped_agent"] == {"file": f"helpers/trained/{record['file']}", "sha256": record["sha256"]}
     assert matching[0]["results"]["atari_game"] == game
     assert (agents.TRAINED_DIR / record["file"]).stat().st_size <= 8_000_000

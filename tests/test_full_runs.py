@@ -257,6 +257,12 @@ def test_resume_continues_the_recorded_run_and_keeps_its_entry(tmp_path, capsys)
     assert resumed["resumed_from"]["date"] == first["date"]
     assert resumed["resumed_from"]["wall_seconds"] == first["wall_seconds"]
     assert f"resumes seed 2's run of {first['date'][:10]}" in full_runs.render_table([resumed])
+    # a resumed run resumed again keeps both earlier sessions
+    assert full_runs.main(common + ["--resume", "--atari-minutes", "120"]) == 0
+    [again] = json.loads(results.read_text(encoding="utf-8"))
+    assert again["results"]["sessions"] == 3
+    assert again["resumed_from"]["results"]["sessions"] == 2
+    assert again["resumed_from"]["resumed_from"]["results"] == first["results"]
     # without --resume the run starts fresh again
     assert full_runs.main(common) == 0
     assert json.loads(results.read_text(encoding="utf-8"))[0]["results"]["sessions"] == 1
