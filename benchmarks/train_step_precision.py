@@ -1,0 +1,85 @@
+"""Time of one DQN gradient step on the Nature ConvNet in float32 and in mixed bfloat16.
+
+    python benchmarks/train_step_precision.py              # 3 rounds, 50 steps each, per precision
+    python benchmarks/train_step_precision.py --rounds 5
+
+The training step is most of notebook 4's Atari loop on a CPU (benchmarks/dqn_loop.py),
+so a faster step is more agent steps in the same minutes. Keras' "mixed_bfloat16" policy
+computes in bfloat16 and keeps the weights in float32; CPUs with bfloat16 instructions
+(AVX512_BF16, AMX) run it faster, others may run it slower. The step is the notebook's:
+a batch of 32 (4, 84, 84) uint8 stacks, double-DQN targets from the online and target
+networks, the Huber loss, Adam. Each precision runs in its own process (the policy is
+global), alternately, and the script prints the median milliseconds per step and the
+ratio. Whether DQN still learns as well in bfloat16 is not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+WORKER = r"""
+import json, sys, time
+import numpy as np
+import keras
+import tensorflow as tf
+from helpers import agents
+
+policy, steps = sys.argv[1], int(sys.argv[2])
+keras.mixed_precision.set_global_policy(policy)
+q_network, target_network = agents.build_network(6), agents.build_network(6)
+optimizer = keras.optimizers.Adam(1e-4, epsilon=1.5e-4)
+
+
+@tf.function
+def train_step(observations, actions, returns, discounts, next_observations):
+    next_actions = tf.argmax(tf.cast(q_network(next_observations), tf.float32), axis=1)
+    next_values = tf.gather(tf.cast(target_network(next_observations), tf.float32), next_actions, batch_dims=1)
+    targets = returns + discounts * next_values
+    with tf.GradientTape() as tape:
+        values = tf.gather(tf.cast(q_network(observations, training=True), tf.float32), actions, batch_dims=1)
+        loss = tf.reduce_mean(keras.losses.huber(targets[:, None], values[:, None]))
+    gradients = tape.gradient(loss, q_network.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, q_network.trainable_variables))
+    return loss
+
+
+rng = np.random.default_rng(0)
+batch = (rng.integers(0, 256, (32, 4, 84, 84), dtype=np.uint8), rng.integers(0, 6, 32),
+         rng.random(32).astype("float32"), np.full(32, 0.99 ** 3, "float32"),
+         rng.integers(0, 256, (32, 4, 84, 84), dtype=np.uint8))
+batch = [tf.constant(part) for part in batch]
+for _ in range(10):  # compile and warm up
+    train_step(*batch)
+start = time.perf_counter()
+for _ in range(steps):
+    loss = train_step(*batch)
+float(loss)
+print(json.dumps({"policy": policy, "ms": 1000 * (time.perf_counter() - start) / steps}))
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=50)
+    args = parser.parse_args(argv)
+    times: dict[str, list[float]] = {"float32": [], "mixed_bfloat16": []}
+    for _ in range(args.rounds):
+        for policy in times:
+            output = subprocess.run([sys.executable, "-c", WORKER, policy, str(args.steps)], check=True,
+                                    capture_output=True, text=True).stdout
+            times[policy].append(json.loads(output.strip().splitlines()[-1])["ms"])
+    for policy, values in times.items():
+        print(f"{policy:15s} {statistics.median(values):6.2f} ms per gradient step (median of "
+              f"{len(values)}: {', '.join(f'{value:.2f}' for value in values)})")
+    ratio = statistics.median(times["float32"]) / statistics.median(times["mixed_bfloat16"])
+    print(f"mixed_bfloat16 is {ratio:.2f}x as fast as float32 here")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
