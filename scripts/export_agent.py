@@ -42,8 +42,7 @@ from helpers import agents, checkpoints, envs  # noqa: E402
 NOTEBOOK = "04_atari_dqn"
 
 
-def recorded_entry(results_file: pathlib.Path, seed: int) -> dict:
-    entries = json.loads(results_file.read_text(encoding="utf-8"))
+def recorded_entry(entries: list[dict], seed: int, results_file: pathlib.Path) -> dict:
     for entry in entries:
         if entry["notebook"] == NOTEBOOK and entry["seed"] == seed and entry["mode"] == "full":
             return entry
@@ -59,7 +58,8 @@ def main(argv=None) -> int:
     parser.add_argument("--results", type=pathlib.Path, default=ROOT / "results" / "full_runs.json")
     args = parser.parse_args(argv)
     game = envs._resolve_game(args.game)
-    entry = recorded_entry(args.results, args.seed)
+    entries = json.loads(args.results.read_text(encoding="utf-8"))
+    entry = recorded_entry(entries, args.seed, args.results)  # updated in place below
     if entry["results"].get("atari_game") != game:
         raise SystemExit(f"the recorded run played {entry['results'].get('atari_game')}, not {game}")
     checkpoint = args.runs_dir / f"{NOTEBOOK}-seed{args.seed}-full" / "checkpoints" / f"atari-{game}.ckpt.npz"
@@ -115,10 +115,7 @@ def main(argv=None) -> int:
     record_path = agents.TRAINED_DIR / f"{game}.json"
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     # the checksum beside the run as well: the results file says which of its runs the course ships
-    entries = json.loads(args.results.read_text(encoding="utf-8"))
-    for item in entries:
-        if (item["notebook"], item["seed"], item["mode"], item["date"]) == (NOTEBOOK, args.seed, "full", entry["date"]):
-            item["shipped_agent"] = {"file": f"helpers/trained/{model_path.name}", "sha256": record["sha256"]}
+    entry["shipped_agent"] = {"file": f"helpers/trained/{model_path.name}", "sha256": record["sha256"]}
     args.results.write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
     size = model_path.stat().st_size
     print(f"wrote {model_path.relative_to(ROOT)} ({size / 1e6:.2f} MB, sha256 {record['sha256'][:12]}...) and "

@@ -339,10 +339,15 @@ def load_entries(path: pathlib.Path) -> list[dict]:
     return entries
 
 
+def entry_key(entry: dict) -> tuple:
+    """What identifies a recorded run: a later run with the same key replaces it."""
+    return entry["notebook"], entry["seed"], entry["mode"]
+
+
 def merge_entries(entries: list[dict], new: list[dict]) -> list[dict]:
     """Replace entries with the same (notebook, seed, mode); keep a stable order."""
-    keys = {(entry["notebook"], entry["seed"], entry["mode"]) for entry in new}
-    kept = [entry for entry in entries if (entry["notebook"], entry["seed"], entry["mode"]) not in keys]
+    keys = {entry_key(entry) for entry in new}
+    kept = [entry for entry in entries if entry_key(entry) not in keys]
     return sorted(kept + new, key=lambda entry: (entry["notebook"], entry["mode"], entry["seed"]))
 
 
@@ -629,14 +634,13 @@ def main(argv=None) -> int:
                   "over an hour on a CPU")
     arguments.runs_dir.mkdir(parents=True, exist_ok=True)
     new_entries, failures = [], []
+    mode = "fast" if arguments.fast else "full"
     for notebook in arguments.notebook_paths:
         for seed in arguments.seeds:
-            mode = "fast" if arguments.fast else "full"
             previous = None
             if arguments.resume:
-                previous = next((entry for entry in load_entries(results_path) if
-                                 (entry["notebook"], entry["seed"], entry["mode"]) == (notebook.stem, seed, mode)),
-                                None)
+                previous = next((entry for entry in load_entries(results_path)
+                                 if entry_key(entry) == (notebook.stem, seed, mode)), None)
                 if previous is None:
                     message = f"{notebook.stem}-seed{seed}-{mode}: --resume needs its recorded entry in {results_path}"
                     failures.append(message)
