@@ -60,7 +60,7 @@ def build_network(num_actions, conv="nature", hidden_units=(512,), name="q_netwo
 
     conv="nature": Conv2D 32 8x8 stride 4, 64 4x4 stride 2, 64 3x3 stride 1; conv="2013":
     16 8x8 stride 4, 32 4x4 stride 2; then a ReLU Dense layer per hidden_units entry and a
-    linear Dense(num_actions).
+    linear Dense(num_actions) in float32 (so also under a mixed-precision policy).
     """
     import keras
 
@@ -75,7 +75,7 @@ def build_network(num_actions, conv="nature", hidden_units=(512,), name="q_netwo
     x = keras.layers.Flatten()(x)
     for units in hidden_units:
         x = keras.layers.Dense(int(units), activation="relu")(x)
-    return keras.Model(inputs, keras.layers.Dense(int(num_actions))(x), name=name)
+    return keras.Model(inputs, keras.layers.Dense(int(num_actions), dtype="float32")(x), name=name)
 
 
 def save_weights(network, path) -> None:

@@ -4,7 +4,8 @@
 # conv="nature": Conv2D 32 8x8 stride 4, 64 4x4 stride 2, 64 3x3 stride 1; conv="2013": 16 8x8
 # stride 4, 32 4x4 stride 2 (padding "valid", ReLU), Flatten. Vectors: input float32. Then a
 # Dense ReLU layer per hidden_units entry and a linear Dense(num_actions). num_actions may be
-# a NumPy integer (env.action_space.n gives one): Dense needs a Python int.
+# a NumPy integer (env.action_space.n gives one): Dense needs a Python int. The last Dense is
+# dtype="float32", so the Q-values are float32 also when the layers compute in bfloat16.
 def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q_network",
                     conv="nature"):
     """Q(s, .; theta): a DQN ConvNet for (4, 84, 84) uint8 stacks, else an MLP."""
@@ -23,5 +24,5 @@ def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q
         x = inputs
     for units in hidden_units:
         x = keras.layers.Dense(units, activation="relu")(x)
-    q_values = keras.layers.Dense(num_actions)(x)  # one linear output per action
+    q_values = keras.layers.Dense(num_actions, dtype="float32")(x)  # one linear output per action
     return keras.Model(inputs, q_values, name=name)
