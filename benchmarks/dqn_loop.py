@@ -11,8 +11,11 @@ Runs the notebook's own training code (the cells of notebooks/04_atari_dqn.ipynb
   one game at a time): `train_dqn` on `make_atari_env`, the Nature ConvNet, a one-step
   frame replay buffer, one gradient step of 32 every 4 agent steps;
 - **new**: the current notebook's `train_dqn_vector` on 8 games of
-  `make_atari_vector_env`, one batched forward pass to act for all 8, the 2013 ConvNet,
-  3-step double-DQN targets, one gradient step of 32 every 8 agent steps,
+  `make_atari_vector_env`, one batched forward pass to act for all 8, the network of
+  `DQNConfig.network` (the Nature ConvNet), 3-step double-DQN targets, one gradient step
+  of 32 every 8 agent steps, in float32 (DQNConfig's default `precision`; the notebook's
+  full run computes in mixed bfloat16 on CPUs with bfloat16 instructions, whose gradient
+  step `benchmarks/train_step_precision.py` times),
 
 each with its own Atari defaults, except that learning starts after a few hundred steps
 and epsilon decays quickly, so that most measured steps are steady-state training

@@ -187,3 +187,66 @@ def test_recorded_full_runs_reads_the_results_file_and_tolerates_its_absence(tmp
     assert runtime.recorded_full_runs("04_demo", tmp_path / "missing.json") == []
     assert "no recorded full runs" in capsys.readouterr().out
     assert runtime.RECORDED_RUNS_FILE.endswith(f"results{os.sep}full_runs.json")
+
+
+CPUINFO = """processor\t: 0
+vendor_id\t: AuthenticAMD
+flags\t\t: fpu vme sse2 avx2 avx512f {extra}
+bugs\t\t: sysret_ss_attrs
+"""
+
+
+@pytest.mark.parametrize("extra, expected", [("avx512_bf16", True), ("amx_bf16 amx_tile", True),
+                                             ("avx512_vnni", False), ("", False)])
+def test_cpu_has_bfloat16_reads_the_cpu_flags(tmp_path, extra, expected):
+    path = tmp_path / "cpuinfo"
+    path.write_text(CPUINFO.format(extra=extra))
+    assert runtime.cpu_has_bfloat16(path) is expected
+
+
+def test_cpu_has_bfloat16_is_false_without_a_cpuinfo_file(tmp_path):
+    assert runtime.cpu_has_bfloat16(tmp_path / "no such file") is False
+
+
+def test_fast_precision_follows_the_cpu_on_a_machine_without_gpu(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    path = tmp_path / "cpuinfo"
+    path.write_text(CPUINFO.format(extra="avx512_bf16"))
+    assert runtime.fast_precision(path) == "mixed_bfloat16"
+    path.write_text(CPUINFO.format(extra=""))
+    assert runtime.fast_precision(path) == "float32"
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["a GPU"])
+    path.write_text(CPUINFO.format(extra="avx512_bf16"))
+    assert runtime.fast_precision(path) == "float32"
+
+
+def test_dtype_policy_applies_inside_and_restores_after_an_error():
+    import keras
+
+    before = keras.mixed_precision.global_policy().name
+    with pytest.raises(RuntimeError, match="inside"):
+        with runtime.dtype_policy("mixed_bfloat16"):
+            layer = keras.layers.Dense(3)
+            raise RuntimeError("inside")
+    assert layer.compute_dtype == "bfloat16" and layer.variable_dtype == "float32"
+    assert keras.mixed_precision.global_policy().name == before
+    assert keras.layers.Dense(3).compute_dtype == before
+    with pytest.raises(ValueError):
+        with runtime.dtype_policy("float13"):
+            pass
+    assert keras.mixed_precision.global_policy().name == before
+
+
+def test_a_mixed_bfloat16_q_network_gives_float32_q_values():
+    import keras
+    import numpy as np
+
+    from helpers import agents
+
+    with runtime.dtype_policy("mixed_bfloat16"):
+        network = agents.build_network(6)
+    q_values = network(np.zeros((2, 4, 84, 84), np.uint8))
+    assert keras.backend.standardize_dtype(q_values.dtype) == "float32" and tuple(q_values.shape) == (2, 6)
+    assert all(weight.dtype == np.float32 for weight in network.get_weights())
