@@ -98,7 +98,8 @@ KEY_RESULTS: dict[str, list[str]] = {
     "04_atari_dqn": [
         "frozenlake_greedy_success_rate", "frozenlake_random_success_rate",
         "cartpole_greedy_return", "cartpole_random_return",
-        "atari_game", "atari_total_steps", "atari_eval_score", "atari_random_score", "atari_training_seconds",
+        "atari_game", "atari_precision", "atari_total_steps", "atari_eval_score", "atari_random_score",
+        "atari_training_seconds",
     ],
 }
 MAX_LIST_LENGTH = 6  # longer lists of numbers are left out of the table (they stay in the JSON)
@@ -424,12 +425,18 @@ def describe_machine(entry: dict) -> str:
 
 
 def group_entries(entries: list[dict]) -> list[list[dict]]:
-    """One table row per notebook, mode, machine and non-seed parameters."""
+    """One table row per notebook, mode, machine, non-seed parameters and text results.
+
+    Text results name what a run was (notebook 4's game and arithmetic, `atari_precision`),
+    so runs that differ in one are not averaged together.
+    """
     groups: dict[tuple, list[dict]] = {}
     for entry in entries:
         parameters = {key: value for key, value in entry.get("parameters", {}).items() if key != "SEED"}
+        kinds = {key: value for key, value in entry.get("results", {}).items() if isinstance(value, str)}
         key = (entry["notebook"], entry["mode"] != "full", describe_machine(entry),
-               json.dumps(parameters, sort_keys=True), bool(entry.get("resumed_from")))
+               json.dumps(parameters, sort_keys=True), json.dumps(kinds, sort_keys=True),
+               bool(entry.get("resumed_from")))
         groups.setdefault(key, []).append(entry)
     return [sorted(groups[key], key=lambda entry: entry["seed"]) for key in sorted(groups)]
 

@@ -166,6 +166,15 @@ def test_table_summarises_seeds_and_separates_machines():
     assert full_runs.render_table([]).startswith("No full run is recorded yet")
 
 
+def test_runs_that_differ_in_a_text_result_get_their_own_rows():
+    runs = [entry("04_c", 2, precision="float32", score=13.0), entry("04_c", 4, precision="bfloat16", score=18.0),
+            entry("04_c", 5, precision="bfloat16", score=16.0)]
+    rows = [line for line in full_runs.render_table(runs).splitlines() if line.startswith("| 04_c")]
+    assert len(rows) == 2, rows
+    assert any("`precision` bfloat16" in row and "`score` 17.0 ± 1.4" in row and "| 4, 5 |" in row for row in rows)
+    assert any("`precision` float32" in row and "`score` 13 " in row and "| 2 |" in row for row in rows)
+
+
 def test_readme_table_agrees_with_the_results_file():
     entries = full_runs.load_entries(full_runs.DEFAULT_RESULTS)
     assert all(item["mode"] == "full" for item in entries), "quick runs do not belong in results/full_runs.json"

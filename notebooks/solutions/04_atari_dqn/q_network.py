@@ -14,7 +14,7 @@ def build_q_network(observation_shape, num_actions, hidden_units=(512,), name="q
     if len(observation_shape) == 3:  # a stack of frames
         inputs = keras.Input(shape=observation_shape, dtype="uint8")
         x = keras.layers.Permute((2, 3, 1))(inputs)  # (4, 84, 84) -> (84, 84, 4): frames last
-        x = keras.layers.Rescaling(1.0 / 255.0)(x)  # grey levels 0..255 -> 0..1, and float32
+        x = keras.layers.Rescaling(1.0 / 255.0)(x)  # grey levels 0..255 -> 0..1, as floats
         layers = {"nature": [(32, 8, 4), (64, 4, 2), (64, 3, 1)], "2013": [(16, 8, 4), (32, 4, 2)]}
         for filters, size, stride in layers[conv]:
             x = keras.layers.Conv2D(filters, size, strides=stride, activation="relu")(x)
