@@ -1,7 +1,8 @@
-"""Time of one DQN gradient step on the Nature ConvNet in float32 and in mixed bfloat16.
+"""Time of one DQN gradient step on notebook 4's ConvNet in float32 and in mixed bfloat16.
 
     python benchmarks/train_step_precision.py              # 3 rounds, 50 steps each, per precision
     python benchmarks/train_step_precision.py --rounds 5
+    python benchmarks/train_step_precision.py --network 2013   # the smaller 2013 ConvNet
 
 The training step is most of notebook 4's Atari loop on a CPU (benchmarks/dqn_loop.py),
 so a faster step is more agent steps in the same minutes. Keras' "mixed_bfloat16" policy
@@ -28,9 +29,9 @@ import keras
 import tensorflow as tf
 from helpers import agents
 
-policy, steps = sys.argv[1], int(sys.argv[2])
+policy, steps, conv = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 keras.mixed_precision.set_global_policy(policy)
-q_network, target_network = agents.build_network(6), agents.build_network(6)
+q_network, target_network = agents.build_network(6, conv), agents.build_network(6, conv)
 optimizer = keras.optimizers.Adam(1e-4, epsilon=1.5e-4)
 
 
@@ -66,16 +67,20 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--network", choices=("nature", "2013"), default="nature",
+                        help="the ConvNet (DQNConfig.network): Nature (2015) or the smaller 2013 one")
     args = parser.parse_args(argv)
     times: dict[str, list[float]] = {"float32": [], "mixed_bfloat16": []}
     for _ in range(args.rounds):
         for policy in times:
-            output = subprocess.run([sys.executable, "-c", WORKER, policy, str(args.steps)], check=True,
+            output = subprocess.run([sys.executable, "-c", WORKER, policy, str(args.steps),
+                                     args.network], check=True,
                                     capture_output=True, text=True).stdout
             times[policy].append(json.loads(output.strip().splitlines()[-1])["ms"])
     for policy, values in times.items():
         print(f"{policy:15s} {statistics.median(values):6.2f} ms per gradient step (median of "
               f"{len(values)}: {', '.join(f'{value:.2f}' for value in values)})")
+    print(f"network: {args.network}")
     ratio = statistics.median(times["float32"]) / statistics.median(times["mixed_bfloat16"])
     print(f"mixed_bfloat16 is {ratio:.2f}x as fast as float32 here")
     return 0

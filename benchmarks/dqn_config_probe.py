@@ -1,0 +1,111 @@
+"""A short Atari training run of notebook 4's DQN with some hyperparameters changed.
+
+    python benchmarks/dqn_config_probe.py --seed 7 --minutes 30 --set learning_rate=2.5e-4
+    python benchmarks/dqn_config_probe.py --seed 8 --set network=2013 --set train_frequency=4
+
+For choosing the full run's configuration on seeds that are not reported: it runs the
+notebook's own code (the cells of notebooks/04_atari_dqn.ipynb tagged `dqn`) with the
+configuration of the notebook's full run (DQNConfig's defaults, the precision
+`runtime.fast_precision()` picks, evaluation of 10 games every 5 minutes of training,
+not counted as training time, a log row every 10,000 agent steps), changed by each `--set name=value` (a DQNConfig field; the
+value is read as a Python literal), for `--minutes` of training. It prints the
+evaluations as they come and, at the end, one JSON line with the configuration, the
+evaluation curve (agent steps, training minutes, mean score) and the median agent steps
+per second; `--output FILE` appends that line to FILE. Nothing else may run on the
+machine meanwhile if the minutes are to be compared with the recorded runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import json
+import pathlib
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from dqn_loop import load_notebook_dqn  # noqa: E402  (the notebook's cells, as dqn_loop runs them)
+
+
+def parse_setting(text: str) -> tuple[str, object]:
+    """'name=value' -> (name, value); the value is a Python literal, or else the text."""
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise argparse.ArgumentTypeError(f"expected name=value (a DQNConfig field), got {text!r}")
+    try:
+        return name.strip(), ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError):
+        return name.strip(), value.strip()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--minutes", type=float, default=30.0, help="training minutes")
+    parser.add_argument("--game", default="Pong")
+    parser.add_argument("--set", dest="settings", type=parse_setting, action="append", default=[],
+                        metavar="NAME=VALUE", help="a DQNConfig field to change (repeatable)")
+    parser.add_argument("--output", type=pathlib.Path, help="append the result line to this file")
+    args = parser.parse_args(argv)
+
+    namespace = load_notebook_dqn(tempfile.mkdtemp(prefix="dqn-probe-"))
+    DQNConfig = namespace["DQNConfig"]
+    fields = {field.name for field in dataclasses.fields(DQNConfig)}
+    unknown = sorted(name for name, _ in args.settings if name not in fields)
+    if unknown:
+        parser.error(f"not DQNConfig fields: {unknown}; the fields are {sorted(fields)}")
+    runtime, envs, replay, keras = (namespace[name]
+                                    for name in ("runtime", "envs", "replay", "keras"))
+    config = DQNConfig(eval_interval_seconds=300.0, max_training_seconds=60.0 * args.minutes,
+                       precision=runtime.fast_precision(), seed=args.seed,
+                       log_interval=10_000, checkpoint_interval=10**9)
+    config = dataclasses.replace(config, **dict(args.settings))
+    print(config, flush=True)
+
+    runtime.set_seed(args.seed)
+    env = envs.make_atari_vector_env(args.game, config.num_envs)
+    eval_env = envs.make_atari_vector_env(args.game, config.eval_games)
+    num_actions = env.single_action_space.n
+    options = {"hidden_units": config.hidden_units, "conv": config.network}
+    with runtime.dtype_policy(config.precision):
+        q_network = namespace["build_q_network"]((4, 84, 84), num_actions, **options)
+        target = namespace["build_q_network"]((4, 84, 84), num_actions, name="target_network",
+                                              **options)
+    optimizer = keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon)
+    buffer = replay.AtariVectorReplayBuffer(config.buffer_size, config.num_envs,
+                                            n_step=config.n_step, gamma=config.gamma,
+                                            seed=namespace["random_streams"](args.seed)[1])
+    evaluate_games = namespace["evaluate_games"]
+    started = time.time()
+    log, _ = namespace["train_dqn_vector"](
+        env, q_network, target, optimizer, buffer, config,
+        evaluate=lambda: evaluate_games(eval_env, q_network, seed=args.seed + 10_000),
+        progress=False)
+    speeds = sorted(log["steps_per_second"])
+    result = {
+        "seed": args.seed, "game": args.game, "minutes": args.minutes,
+        "changed": {name: value for name, value in args.settings},
+        "config": {key: value for key, value in dataclasses.asdict(config).items()},
+        "eval_step": log["eval_step"],
+        "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
+        "eval_return": log["eval_return"],
+        "median_steps_per_second": speeds[len(speeds) // 2] if speeds else None,
+        "wall_minutes": round((time.time() - started) / 60, 1),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+    }
+    for step, minutes, score in zip(result["eval_step"], result["eval_minutes"],
+                                    result["eval_return"]):
+        print(f"{minutes:5.1f} min, {step:>9,} steps: mean score {score:+5.1f}")
+    line = json.dumps(result, default=str)
+    print(line)
+    if args.output:
+        with args.output.open("a", encoding="utf-8") as file:
+            file.write(line + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
