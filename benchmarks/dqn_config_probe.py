@@ -6,13 +6,14 @@
 For choosing the full run's configuration on seeds that are not reported: it runs the
 notebook's own code (the cells of notebooks/04_atari_dqn.ipynb tagged `dqn`) with the
 configuration of the notebook's full run (DQNConfig's defaults, the precision
-`runtime.fast_precision()` picks, evaluation of 10 games every 5 minutes of training,
-not counted as training time, a log row every 10,000 agent steps), changed by each `--set name=value` (a DQNConfig field; the
-value is read as a Python literal), for `--minutes` of training. It prints the
-evaluations as they come and, at the end, one JSON line with the configuration, the
-evaluation curve (agent steps, training minutes, mean score) and the median agent steps
-per second; `--output FILE` appends that line to FILE. Nothing else may run on the
-machine meanwhile if the minutes are to be compared with the recorded runs.
+`runtime.fast_precision()` picks, 10 evaluation games every 5 minutes of training, not
+counted as training time, a log row every 10,000 agent steps), changed by each
+`--set name=value` (a DQNConfig field; the value is read as a Python literal), for
+`--minutes` of training. It prints the evaluations as they come and, at the end, one JSON
+line with the configuration, the evaluation curve (agent steps, training minutes, mean
+score) and the median agent steps per second; `--output FILE` appends that line to FILE.
+Nothing else may run on the machine meanwhile if the minutes are to be compared with the
+recorded runs.
 """
 
 from __future__ import annotations
