@@ -12,6 +12,10 @@ counted as training time, a log row every 10,000 agent steps), changed by each
 `--minutes` of training. It prints the evaluations as they come and, at the end, one JSON
 line with the configuration, the evaluation curve (agent steps, training minutes, mean
 score) and the median agent steps per second; `--output FILE` appends that line to FILE.
+`--game-epsilons` gives each of the games played at once its own floor under the epsilon
+schedule, 0.4 ** (1 + 7 i / (N - 1)) for game i of N (as Ape-X, Horgan et al. 2018, gives
+its actors), so a few games keep exploring while the others play greedily; the
+evaluation games keep their epsilon.
 Nothing else may run on the machine meanwhile if the minutes are to be compared with the
 recorded runs.
 """
@@ -26,6 +30,8 @@ import pathlib
 import sys
 import tempfile
 import time
+
+import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from dqn_loop import load_notebook_dqn  # noqa: E402  (the notebook's cells, as dqn_loop runs them)
@@ -50,6 +56,8 @@ def main(argv=None) -> int:
     parser.add_argument("--set", dest="settings", type=parse_setting, action="append", default=[],
                         metavar="NAME=VALUE", help="a DQNConfig field to change (repeatable)")
     parser.add_argument("--output", type=pathlib.Path, help="append the result line to this file")
+    parser.add_argument("--game-epsilons", action="store_true",
+                        help="an epsilon floor per training game, 0.4 ** (1 + 7 i / (N - 1))")
     args = parser.parse_args(argv)
 
     namespace = load_notebook_dqn(tempfile.mkdtemp(prefix="dqn-probe-"))
@@ -79,6 +87,19 @@ def main(argv=None) -> int:
     buffer = replay.AtariVectorReplayBuffer(config.buffer_size, config.num_envs,
                                             n_step=config.n_step, gamma=config.gamma,
                                             seed=namespace["random_streams"](args.seed)[1])
+    if args.game_epsilons:  # training acts for num_envs games at once, evaluation for eval_games
+        if config.num_envs == config.eval_games or config.num_envs < 2:
+            parser.error("--game-epsilons needs num_envs >= 2 and different from eval_games")
+        floors = 0.4 ** (1 + 7 * np.arange(config.num_envs) / (config.num_envs - 1))
+        epsilon_greedy = namespace["epsilon_greedy"]
+
+        def per_game_epsilon_greedy(observations, epsilon, q_function, num_actions, rng):
+            if len(observations) == config.num_envs:
+                epsilon = np.maximum(epsilon, floors)
+            return epsilon_greedy(observations, epsilon, q_function, num_actions, rng)
+
+        namespace["epsilon_greedy"] = per_game_epsilon_greedy
+        print("epsilon floors per game:", np.round(floors, 4).tolist(), flush=True)
     evaluate_games = namespace["evaluate_games"]
     started = time.time()
     log, _ = namespace["train_dqn_vector"](
@@ -89,6 +110,7 @@ def main(argv=None) -> int:
     result = {
         "seed": args.seed, "game": args.game, "minutes": args.minutes,
         "changed": {name: value for name, value in args.settings},
+        "game_epsilons": args.game_epsilons,
         "config": {key: value for key, value in dataclasses.asdict(config).items()},
         "eval_step": log["eval_step"],
         "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
