@@ -72,6 +72,8 @@ def main(argv=None) -> int:
                        precision=runtime.fast_precision(), seed=args.seed,
                        log_interval=10_000, checkpoint_interval=10**9)
     config = dataclasses.replace(config, **dict(args.settings))
+    if args.game_epsilons and (config.num_envs == config.eval_games or config.num_envs < 2):
+        parser.error("--game-epsilons needs num_envs >= 2 and different from eval_games")
     print(config, flush=True)
 
     runtime.set_seed(args.seed)
@@ -88,8 +90,6 @@ def main(argv=None) -> int:
                                             n_step=config.n_step, gamma=config.gamma,
                                             seed=namespace["random_streams"](args.seed)[1])
     if args.game_epsilons:  # training acts for num_envs games at once, evaluation for eval_games
-        if config.num_envs == config.eval_games or config.num_envs < 2:
-            parser.error("--game-epsilons needs num_envs >= 2 and different from eval_games")
         floors = 0.4 ** (1 + 7 * np.arange(config.num_envs) / (config.num_envs - 1))
         epsilon_greedy = namespace["epsilon_greedy"]
 
