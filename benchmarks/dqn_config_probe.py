@@ -16,6 +16,10 @@ score) and the median agent steps per second; `--output FILE` appends that line 
 schedule, 0.4 ** (1 + 7 i / (N - 1)) for game i of N (as Ape-X, Horgan et al. 2018, gives
 its actors), so a few games keep exploring while the others play greedily; the
 evaluation games keep their epsilon.
+`--prioritized` samples replay in proportion to |TD error| ** 0.6 (proportional prioritized
+replay, Schaul et al. 2016: new transitions get the largest priority so far, each update
+is weighted by (N P(i)) ** -beta / its batch's largest, beta 0.4 -> 1 over 1,000,000 agent
+steps); the notebook's train step is replaced by the same update with those weights.
 Nothing else may run on the machine meanwhile if the minutes are to be compared with the
 recorded runs.
 """
@@ -48,6 +52,96 @@ def parse_setting(text: str) -> tuple[str, object]:
         return name.strip(), value.strip()
 
 
+class PrioritizedSampler:
+    """Proportional prioritized sampling on top of an AtariVectorReplayBuffer.
+
+    Keeps priority ** alpha per slot (so sampling is a cumulative sum and a search),
+    gives each stored transition the largest priority seen so far, and after every
+    update sets the sampled transitions' priorities to |TD error| + tiny.
+    """
+
+    def __init__(self, buffer, replay_module, alpha=0.6, beta_start=0.4, beta_steps=1_000_000,
+                 tiny=1e-6, seed=0):
+        self.buffer, self.alpha, self.tiny = buffer, alpha, tiny
+        self.beta_start, self.beta_steps = beta_start, beta_steps
+        self.last_flag = replay_module._LAST
+        self.scaled = np.zeros((buffer.num_envs, buffer.slots_per_env))  # priority ** alpha
+        self.max_priority = 1.0
+        self.rng = np.random.default_rng(seed)
+        self.last = None
+        add = buffer.add
+
+        def prioritized_add(*args, **kwargs):
+            add(*args, **kwargs)
+            slot = (buffer._count - 1) % buffer.slots_per_env
+            self.scaled[:, slot] = self.max_priority ** self.alpha
+
+        buffer.add = prioritized_add
+        buffer.sample = self.sample
+
+    def beta(self):
+        agent_steps = self.buffer._count * self.buffer.num_envs
+        return min(1.0, self.beta_start + (1 - self.beta_start) * agent_steps / self.beta_steps)
+
+    def sample(self, batch_size):
+        buffer = self.buffer
+        low, high = buffer._sample_range()
+        slots = np.arange(low, high + 1) % buffer.slots_per_env
+        scaled = np.where(buffer._flags[:, slots] & self.last_flag, 0.0, self.scaled[:, slots])
+        cumulative = np.cumsum(scaled.ravel())
+        total = cumulative[-1]
+        picks = np.searchsorted(cumulative, self.rng.random(batch_size) * total, side="right")
+        picks = np.minimum(picks, cumulative.size - 1)
+        games, offsets = np.divmod(picks, len(slots))
+        starts = low + offsets
+        probabilities = scaled.ravel()[picks] / total
+        weights = (np.count_nonzero(scaled) * probabilities) ** -self.beta()
+        self.last = (games, starts % buffer.slots_per_env, (weights / weights.max()))
+        return buffer._gather(games, starts)
+
+    def update(self, errors):
+        games, slots, _ = self.last
+        priorities = np.abs(errors) + self.tiny
+        self.scaled[games, slots] = priorities ** self.alpha
+        self.max_priority = max(self.max_priority, float(priorities.max()))
+
+
+def prioritized_train_step_maker(sampler, tf):
+    """A replacement for the notebook's make_train_step: the same update, weighted."""
+
+    def make_train_step(q_network, target_network, optimizer, gamma, double_dqn=False):
+        @tf.function
+        def weighted_step(observations, actions, rewards, next_observations, terminated,
+                          discounts, weights):
+            next_q_values = target_network(next_observations, training=False)
+            if double_dqn:
+                next_actions = tf.argmax(q_network(next_observations, training=False), axis=1)
+                next_values = tf.gather(next_q_values, next_actions, axis=1, batch_dims=1)
+            else:
+                next_values = tf.reduce_max(next_q_values, axis=1)
+            targets = tf.stop_gradient(rewards + discounts * (1.0 - terminated) * next_values)
+            with tf.GradientTape() as tape:
+                q_values = q_network(observations, training=True)
+                taken = tf.gather(q_values, actions, axis=1, batch_dims=1)
+                errors = targets - taken
+                size = tf.abs(errors)
+                huber = tf.where(size <= 1.0, 0.5 * tf.square(errors), size - 0.5)
+                loss = tf.reduce_mean(weights * huber)
+            gradients = tape.gradient(loss, q_network.trainable_variables)
+            optimizer.apply_gradients(zip(gradients, q_network.trainable_variables))
+            return loss, size
+
+        def train_step(*batch):
+            weights = tf.constant(sampler.last[2], dtype=tf.float32)
+            loss, size = weighted_step(*batch, weights)
+            sampler.update(size.numpy())
+            return loss
+
+        return train_step
+
+    return make_train_step
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--seed", type=int, required=True)
@@ -58,6 +152,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=pathlib.Path, help="append the result line to this file")
     parser.add_argument("--game-epsilons", action="store_true",
                         help="an epsilon floor per training game, 0.4 ** (1 + 7 i / (N - 1))")
+    parser.add_argument("--prioritized", action="store_true",
+                        help="proportional prioritized replay (alpha 0.6, beta 0.4 -> 1)")
     args = parser.parse_args(argv)
 
     namespace = load_notebook_dqn(tempfile.mkdtemp(prefix="dqn-probe-"))
@@ -100,6 +196,10 @@ def main(argv=None) -> int:
 
         namespace["epsilon_greedy"] = per_game_epsilon_greedy
         print("epsilon floors per game:", np.round(floors, 4).tolist(), flush=True)
+    if args.prioritized:
+        sampler = PrioritizedSampler(buffer, replay, seed=args.seed)
+        namespace["make_train_step"] = prioritized_train_step_maker(sampler, namespace["tf"])
+        print("prioritized replay: alpha 0.6, beta 0.4 -> 1 over 1,000,000 agent steps", flush=True)
     evaluate_games = namespace["evaluate_games"]
     started = time.time()
     log, _ = namespace["train_dqn_vector"](
@@ -111,6 +211,7 @@ def main(argv=None) -> int:
         "seed": args.seed, "game": args.game, "minutes": args.minutes,
         "changed": {name: value for name, value in args.settings},
         "game_epsilons": args.game_epsilons,
+        "prioritized": args.prioritized,
         "config": {key: value for key, value in dataclasses.asdict(config).items()},
         "eval_step": log["eval_step"],
         "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
