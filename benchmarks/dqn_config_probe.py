@@ -20,6 +20,9 @@ evaluation games keep their epsilon.
 replay, Schaul et al. 2016: new transitions get the largest priority so far, each update
 is weighted by (N P(i)) ** -beta / its batch's largest, beta 0.4 -> 1 over 1,000,000 agent
 steps); the notebook's train step is replaced by the same update with those weights.
+`--sticky P` makes the emulator repeat the previous action with probability P in training
+and evaluation games (Machado et al. 2018 recommend 0.25), so that a greedy policy does
+not play the same game again and again.
 Nothing else may run on the machine meanwhile if the minutes are to be compared with the
 recorded runs.
 """
@@ -152,6 +155,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=pathlib.Path, help="append the result line to this file")
     parser.add_argument("--game-epsilons", action="store_true",
                         help="an epsilon floor per training game, 0.4 ** (1 + 7 i / (N - 1))")
+    parser.add_argument("--sticky", type=float, default=0.0, metavar="P",
+                        help="sticky-action probability of the games (default 0)")
     parser.add_argument("--prioritized", action="store_true",
                         help="proportional prioritized replay (alpha 0.6, beta 0.4 -> 1)")
     args = parser.parse_args(argv)
@@ -173,8 +178,10 @@ def main(argv=None) -> int:
     print(config, flush=True)
 
     runtime.set_seed(args.seed)
-    env = envs.make_atari_vector_env(args.game, config.num_envs)
-    eval_env = envs.make_atari_vector_env(args.game, config.eval_games)
+    env = envs.make_atari_vector_env(args.game, config.num_envs,
+                                     sticky_action_probability=args.sticky)
+    eval_env = envs.make_atari_vector_env(args.game, config.eval_games,
+                                          sticky_action_probability=args.sticky)
     num_actions = env.single_action_space.n
     options = {"hidden_units": config.hidden_units, "conv": config.network}
     with runtime.dtype_policy(config.precision):
@@ -212,6 +219,7 @@ def main(argv=None) -> int:
         "changed": {name: value for name, value in args.settings},
         "game_epsilons": args.game_epsilons,
         "prioritized": args.prioritized,
+        "sticky": args.sticky,
         "config": {key: value for key, value in dataclasses.asdict(config).items()},
         "eval_step": log["eval_step"],
         "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
