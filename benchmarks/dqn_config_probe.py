@@ -109,7 +109,7 @@ class PrioritizedSampler:
         self.max_priority = max(self.max_priority, float(priorities.max()))
 
 
-def prioritized_train_step_maker(sampler, tf):
+def prioritized_train_step_maker(sampler, tf, keras):
     """A replacement for the notebook's make_train_step: the same update, weighted."""
 
     def make_train_step(q_network, target_network, optimizer, gamma, double_dqn=False):
@@ -126,13 +126,11 @@ def prioritized_train_step_maker(sampler, tf):
             with tf.GradientTape() as tape:
                 q_values = q_network(observations, training=True)
                 taken = tf.gather(q_values, actions, axis=1, batch_dims=1)
-                errors = targets - taken
-                size = tf.abs(errors)
-                huber = tf.where(size <= 1.0, 0.5 * tf.square(errors), size - 0.5)
+                huber = keras.losses.huber(targets[:, None], taken[:, None])  # per transition
                 loss = tf.reduce_mean(weights * huber)
             gradients = tape.gradient(loss, q_network.trainable_variables)
             optimizer.apply_gradients(zip(gradients, q_network.trainable_variables))
-            return loss, size
+            return loss, tf.abs(targets - taken)
 
         def train_step(*batch):
             weights = tf.constant(sampler.last[2], dtype=tf.float32)
@@ -205,7 +203,8 @@ def main(argv=None) -> int:
         print("epsilon floors per game:", np.round(floors, 4).tolist(), flush=True)
     if args.prioritized:
         sampler = PrioritizedSampler(buffer, replay, seed=args.seed)
-        namespace["make_train_step"] = prioritized_train_step_maker(sampler, namespace["tf"])
+        namespace["make_train_step"] = prioritized_train_step_maker(sampler, namespace["tf"],
+                                                                 keras)
         print("prioritized replay: alpha 0.6, beta 0.4 -> 1 over 1,000,000 agent steps", flush=True)
     evaluate_games = namespace["evaluate_games"]
     started = time.time()
