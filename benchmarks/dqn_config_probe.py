@@ -23,6 +23,10 @@ steps); the notebook's train step is replaced by the same update with those weig
 `--sticky P` makes the emulator repeat the previous action with probability P in training
 and evaluation games (Machado et al. 2018 recommend 0.25), so that a greedy policy does
 not play the same game again and again.
+`--init NAME` draws the kernels of the Q-network's convolutional and dense layers again with
+the Keras initializer NAME (biases stay zero; the target network starts as a copy), e.g.
+`lecun_normal`, the default of Flax's layers (CleanRL's JAX `dqn_atari`), instead of Keras'
+Glorot-uniform.
 Nothing else may run on the machine meanwhile if the minutes are to be compared with the
 recorded runs.
 """
@@ -53,6 +57,21 @@ def parse_setting(text: str) -> tuple[str, object]:
         return name.strip(), ast.literal_eval(value.strip())
     except (ValueError, SyntaxError):
         return name.strip(), value.strip()
+
+
+def reinitialize_kernels(model, keras, name: str, seed: int) -> None:
+    """Draw the kernel of every Conv2D and Dense layer of model again with initializer name."""
+    try:
+        kind = type(keras.initializers.get(name))
+    except ValueError as error:
+        raise SystemExit(f"--init: {name!r} is not a Keras initializer ({error})") from None
+    drawn = 0
+    for index, layer in enumerate(model.layers):
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
+            initializer = kind(seed=seed * 1_000 + index)
+            layer.kernel.assign(initializer(layer.kernel.shape, dtype=layer.kernel.dtype))
+            drawn += 1
+    print(f"{drawn} kernels drawn again with {name}", flush=True)
 
 
 class PrioritizedSampler:
@@ -155,6 +174,8 @@ def main(argv=None) -> int:
                         help="an epsilon floor per training game, 0.4 ** (1 + 7 i / (N - 1))")
     parser.add_argument("--sticky", type=float, default=0.0, metavar="P",
                         help="sticky-action probability of the games (default 0)")
+    parser.add_argument("--init", metavar="NAME",
+                        help="a Keras initializer for the Q-network's kernels, e.g. lecun_normal")
     parser.add_argument("--prioritized", action="store_true",
                         help="proportional prioritized replay (alpha 0.6, beta 0.4 -> 1)")
     args = parser.parse_args(argv)
@@ -186,6 +207,8 @@ def main(argv=None) -> int:
         q_network = namespace["build_q_network"]((4, 84, 84), num_actions, **options)
         target = namespace["build_q_network"]((4, 84, 84), num_actions, name="target_network",
                                               **options)
+    if args.init:
+        reinitialize_kernels(q_network, keras, args.init, args.seed)
     optimizer = keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon)
     buffer = replay.AtariVectorReplayBuffer(config.buffer_size, config.num_envs,
                                             n_step=config.n_step, gamma=config.gamma,
@@ -219,6 +242,7 @@ def main(argv=None) -> int:
         "game_epsilons": args.game_epsilons,
         "prioritized": args.prioritized,
         "sticky": args.sticky,
+        "init": args.init,
         "config": {key: value for key, value in dataclasses.asdict(config).items()},
         "eval_step": log["eval_step"],
         "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
