@@ -27,6 +27,9 @@ not play the same game again and again.
 the Keras initializer NAME (biases stay zero; the target network starts as a copy), e.g.
 `lecun_normal`, the default of Flax's layers (CleanRL's JAX `dqn_atari`), instead of Keras'
 Glorot-uniform.
+`--dueling` gives the Q-network two heads on its last hidden layer (Wang et al. 2016): a
+value V(s) and advantages A(s, a), combined as Q = V + A - mean over a of A, each head with
+its own hidden layer of the same width, as in the paper.
 Nothing else may run on the machine meanwhile if the minutes are to be compared with the
 recorded runs.
 """
@@ -72,6 +75,21 @@ def reinitialize_kernels(model, keras, name: str, seed: int) -> None:
             layer.kernel.assign(initializer(layer.kernel.shape, dtype=layer.kernel.dtype))
             drawn += 1
     print(f"{drawn} kernels drawn again with {name}", flush=True)
+
+
+def dueling_network(plain, keras, name: str):
+    """The Q-network plain with its last Dense layer replaced by value and advantage heads."""
+    torso_output = plain.layers[-3].output  # the flattened ConvNet (before the hidden layer)
+    width = plain.layers[-2].units
+    num_actions = plain.output_shape[-1]
+    value = keras.layers.Dense(width, activation="relu")(torso_output)
+    value = keras.layers.Dense(1, dtype="float32")(value)
+    advantages = keras.layers.Dense(width, activation="relu")(torso_output)
+    advantages = keras.layers.Dense(num_actions, dtype="float32")(advantages)
+    centred = keras.layers.Lambda(
+        lambda a: a - keras.ops.mean(a, axis=1, keepdims=True), dtype="float32")(advantages)
+    q_values = keras.layers.Add(dtype="float32")([value, centred])
+    return keras.Model(plain.input, q_values, name=name)
 
 
 class PrioritizedSampler:
@@ -176,6 +194,8 @@ def main(argv=None) -> int:
                         help="sticky-action probability of the games (default 0)")
     parser.add_argument("--init", metavar="NAME",
                         help="a Keras initializer for the Q-network's kernels, e.g. lecun_normal")
+    parser.add_argument("--dueling", action="store_true",
+                        help="value and advantage heads (Wang et al. 2016)")
     parser.add_argument("--prioritized", action="store_true",
                         help="proportional prioritized replay (alpha 0.6, beta 0.4 -> 1)")
     args = parser.parse_args(argv)
@@ -207,6 +227,14 @@ def main(argv=None) -> int:
         q_network = namespace["build_q_network"]((4, 84, 84), num_actions, **options)
         target = namespace["build_q_network"]((4, 84, 84), num_actions, name="target_network",
                                               **options)
+    if args.dueling:
+        if len(config.hidden_units) != 1:
+            parser.error("--dueling needs one hidden layer (hidden_units=(N,))")
+        with runtime.dtype_policy(config.precision):
+            q_network = dueling_network(q_network, keras, "q_network")
+            target = dueling_network(target, keras, "target_network")
+        target.set_weights(q_network.get_weights())
+        print(f"dueling heads: {q_network.count_params():,} parameters", flush=True)
     if args.init:
         reinitialize_kernels(q_network, keras, args.init, args.seed)
     optimizer = keras.optimizers.Adam(config.learning_rate, epsilon=config.adam_epsilon)
@@ -243,6 +271,7 @@ def main(argv=None) -> int:
         "prioritized": args.prioritized,
         "sticky": args.sticky,
         "init": args.init,
+        "dueling": args.dueling,
         "config": {key: value for key, value in dataclasses.asdict(config).items()},
         "eval_step": log["eval_step"],
         "eval_minutes": [round(seconds / 60, 2) for seconds in log["eval_training_seconds"]],
