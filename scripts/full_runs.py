@@ -98,7 +98,8 @@ KEY_RESULTS: dict[str, list[str]] = {
     "04_atari_dqn": [
         "frozenlake_greedy_success_rate", "frozenlake_random_success_rate",
         "cartpole_greedy_return", "cartpole_random_return",
-        "atari_game", "atari_precision", "atari_optimizer", "atari_total_steps", "atari_eval_score",
+        "atari_game", "atari_precision", "atari_optimizer", "atari_targets", "atari_total_steps",
+        "atari_eval_score",
         "atari_random_score",
         "atari_training_seconds",
     ],
