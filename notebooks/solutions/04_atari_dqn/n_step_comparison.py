@@ -3,8 +3,9 @@ n_step_budget = 4_000 if FAST else 40_000
 for n_step in (1, 3):
     config = dataclasses.replace(
         atari_config, total_steps=n_step_budget, n_step=n_step, max_training_seconds=None,
-        learning_starts=min(10_000, n_step_budget // 4), seed=SEED,
-        epsilon_decay_steps=min(250_000, n_step_budget // 2), eval_interval_seconds=10**9)
+        learning_starts=min(atari_defaults.learning_starts, n_step_budget // 4), seed=SEED,
+        epsilon_decay_steps=min(atari_defaults.epsilon_decay_steps, n_step_budget // 2),
+        eval_interval_seconds=10**9)
     runtime.set_seed(SEED)
     options = {"hidden_units": config.hidden_units, "conv": config.network}
     network = build_q_network((4, 84, 84), num_actions, **options)
