@@ -17,7 +17,8 @@ configuration), loads the weights into it, and writes
   file's sha256, which `helpers.agents.load_agent` checks;
 
 and records the file and its sha256 beside the run in results/full_runs.json
-(`shipped_agent`).
+(`shipped_agent`; a run whose agent the file held before keeps its record as
+`formerly_shipped_agent`, with the run that replaced it).
 
 The run must be recorded in results/full_runs.json first (scripts/full_runs.py does it).
 """
@@ -115,7 +116,12 @@ def main(argv=None) -> int:
     record_path = agents.TRAINED_DIR / f"{game}.json"
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     # the checksum beside the run as well: the results file says which of its runs the course ships
-    entry["shipped_agent"] = {"file": f"helpers/trained/{model_path.name}", "sha256": record["sha256"]}
+    shipped = {"file": f"helpers/trained/{model_path.name}", "sha256": record["sha256"]}
+    for other in entries:  # a run whose agent this file held before keeps that as history
+        if other is not entry and other.get("shipped_agent", {}).get("file") == shipped["file"]:
+            other["formerly_shipped_agent"] = dict(other.pop("shipped_agent"),
+                                                   replaced_by={"seed": args.seed, "date": entry["date"]})
+    entry["shipped_agent"] = shipped
     args.results.write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
     size = model_path.stat().st_size
     print(f"wrote {model_path.relative_to(ROOT)} ({size / 1e6:.2f} MB, sha256 {record['sha256'][:12]}...) and "

@@ -110,6 +110,9 @@ def test_a_shipped_agent_names_its_recorded_run(game):
         assert record["resumed_from"]["commit"] == run["resumed_from"]["commit"]
         assert record["resumed_from"]["eval_score"] == run["resumed_from"]["results"]["atari_eval_score"]
     assert matching[0]["shipped_agent"] == {"file": f"helpers/trained/{record['file']}", "sha256": record["sha256"]}
+    shipped_file = f"helpers/trained/{record['file']}"
+    claiming = [entry for entry in entries if entry.get("shipped_agent", {}).get("file") == shipped_file]
+    assert claiming == [matching[0]], "one recorded run, the one the record names, ships each agent file"
     assert matching[0]["results"]["atari_game"] == game
     assert (agents.TRAINED_DIR / record["file"]).stat().st_size <= 8_000_000
     assert agents.sha256_of(agents.TRAINED_DIR / record["file"]) == record["sha256"]
