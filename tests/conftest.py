@@ -1,4 +1,4 @@
-"""Test-wide set-up: notebooks run in their quick mode; unit tests draw off-screen.
+"""Test-wide set-up: unit tests draw off-screen; notebook results are shared in a session.
 
 The complete notebooks that nbval executes record their named results
 (`runtime.report_results`) as JSON in one directory for the whole session; the
@@ -16,9 +16,7 @@ import pytest
 
 from helpers.runtime import RESULTS_DIR_VARIABLE  # read by helpers.runtime.report_results
 
-# nbval starts each notebook's kernel from this process, so the kernels inherit these.
-os.environ.setdefault("FAST", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# FAST=1 (the notebooks' quick mode) is set by the repository's conftest.py, which every run loads.
 
 # The unit tests' own plots (this process only; the kernels keep their inline backend).
 matplotlib.use("Agg")

@@ -1,9 +1,11 @@
 """Repository conventions: installs agree, notebooks are stored clean and follow the rules."""
 
 import json
+import os
 import pathlib
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -108,3 +110,14 @@ def test_binder_and_devcontainer_install_the_same_requirements():
     image_python = re.search(r"python:(3\.\d+)", devcontainer["image"]).group(1)
     conda_python = re.search(r"- python=(3\.\d+)", (ROOT / "environment.yml").read_text(encoding="utf-8")).group(1)
     assert binder_python == image_python == conda_python
+
+
+def test_pytest_given_one_notebook_runs_it_in_quick_mode():
+    # CONTRIBUTING's `pytest notebooks/<one>.ipynb` loads the repository's conftest.py but not
+    # tests/conftest.py; without FAST=1 it would be a full run of minutes to hours.
+    environment = {key: value for key, value in os.environ.items() if key != "FAST"}
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "notebooks/01_nonlinear_classification.ipynb"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert "notebooks: quick mode (FAST=1)" in collected.stdout, collected.stdout
