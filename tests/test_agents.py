@@ -109,8 +109,8 @@ def test_a_shipped_agent_names_its_recorded_run(game):
     if "resumed_from" in run:
         assert record["resumed_from"]["commit"] == run["resumed_from"]["commit"]
         assert record["resumed_from"]["eval_score"] == run["resumed_from"]["results"]["atari_eval_score"]
-    assert matching[0]["shipped_agent"] == {"file": f"helpers/trained/{record['file']}", "sha256": record["sha256"]}
     shipped_file = f"helpers/trained/{record['file']}"
+    assert matching[0]["shipped_agent"] == {"file": shipped_file, "sha256": record["sha256"]}
     claiming = [entry for entry in entries if entry.get("shipped_agent", {}).get("file") == shipped_file]
     assert claiming == [matching[0]], "one recorded run, the one the record names, ships each agent file"
     assert matching[0]["results"]["atari_game"] == game
